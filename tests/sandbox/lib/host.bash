@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Shared by every sandbox script: where a host's files are, who runs what, Dokku's log
+# helpers and fault injection. Sourced; defines functions and exports, runs nothing else.
+
+SANDBOX_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SANDBOX_HOME
+
+sbx_fail_plain() {
+  echo " !     $*" >&2
+  exit 1
+}
+
+# Derive every Dokku path from SANDBOX_ROOT, as the real dokku script derives them from
+# /etc/default/dokku.
+sbx_export_paths() {
+  [[ -n "${SANDBOX_ROOT:-}" ]] || sbx_fail_plain "sandbox: SANDBOX_ROOT is not set (run: eval \"\$(tests/sandbox/sandbox env DIR)\")"
+  [[ -f "$SANDBOX_ROOT/sandbox/env" ]] || sbx_fail_plain "sandbox: $SANDBOX_ROOT is not a sandbox host (run: tests/sandbox/sandbox up $SANDBOX_ROOT)"
+  # shellcheck source=/dev/null
+  source "$SANDBOX_ROOT/sandbox/env"
+  export DOKKU_ROOT="$SANDBOX_ROOT/home/dokku"
+  export DOKKU_HOST_ROOT="$DOKKU_ROOT"
+  export DOKKU_LIB_ROOT="$SANDBOX_ROOT/var/lib/dokku"
+  export DOKKU_LIB_PATH="$DOKKU_LIB_ROOT"
+  export PLUGIN_PATH="$DOKKU_LIB_ROOT/plugins"
+  export PLUGIN_AVAILABLE_PATH="$PLUGIN_PATH/available"
+  export PLUGIN_ENABLED_PATH="$PLUGIN_PATH/enabled"
+  export PLUGIN_CORE_PATH="$DOKKU_LIB_ROOT/core-plugins"
+  export PLUGIN_CORE_AVAILABLE_PATH="$PLUGIN_CORE_PATH/available"
+  export PLUGIN_CORE_ENABLED_PATH="$PLUGIN_CORE_PATH/enabled"
+  export DOKKU_LOGS_DIR="$SANDBOX_ROOT/var/log/dokku"
+  export DOKKU_LOGS_HOST_DIR="$DOKKU_LOGS_DIR"
+  export DOKKU_EVENTS_LOGFILE="$DOKKU_LOGS_DIR/events.log"
+  export DOKKU_API_VERSION=1
+  export DOKKU_NOT_IMPLEMENTED_EXIT=10
+  export DOKKU_VALID_EXIT=0
+  export DOKKU_DISTRO=debian
+  export DOCKER_BIN=docker
+  export DOKKU_CONTAINER_LABEL=dokku
+  export SANDBOX_ETC="$SANDBOX_ROOT/etc"
+  export SANDBOX_STATE="$SANDBOX_ROOT/sandbox"
+  export SANDBOX_DOCKER="$SANDBOX_ROOT/docker"
+  export DOKKU_SYSTEM_USER="${SANDBOX_USER_NAME:-$(id -un)}"
+  export DOKKU_SYSTEM_GROUP="${SANDBOX_GROUP_NAME:-$(id -gn)}"
+}
+
+# The unprivileged user that owns the host's files and servers (see README, "Users").
+sbx_user() { echo "${SANDBOX_USER_NAME:-$(id -un)}"; }
+
+sbx_is_root() { [[ "$(id -u)" == 0 ]]; }
+
+# Re-run the current script as the sandbox user, keeping the environment, when called by root.
+# Usage: sbx_drop_privileges "$0" "$@"
+sbx_drop_privileges() {
+  local script="$1"
+  shift
+  if sbx_is_root && [[ "$(sbx_user)" != root ]]; then
+    export HOME="$SANDBOX_ROOT/home/dokku"
+    exec setpriv --reuid="$(sbx_user)" --regid="$(id -g "$(sbx_user)")" --init-groups -- "$script" "$@"
+  fi
+}
+
+# Dokku's log helpers (plugins/common/functions), same text, streams and quiet rules.
+dokku_log_info1() { echo "-----> $*"; }
+dokku_log_info1_quiet() { [[ -z "${DOKKU_QUIET_OUTPUT:-}" ]] && echo "-----> $*"; return 0; }
+dokku_log_info2() { echo "=====> $*"; }
+dokku_log_info2_quiet() { [[ -z "${DOKKU_QUIET_OUTPUT:-}" ]] && echo "=====> $*"; return 0; }
+dokku_log_verbose() { echo "       $*"; }
+dokku_log_verbose_quiet() { [[ -z "${DOKKU_QUIET_OUTPUT:-}" ]] && echo "       $*"; return 0; }
+dokku_log_warn() { echo " !     $*" >&2; }
+dokku_log_warn_quiet() { [[ -z "${DOKKU_QUIET_OUTPUT:-}" ]] && echo " !     $*" >&2; return 0; }
+dokku_log_fail() {
+  echo " !     $*" >&2
+  exit "${DOKKU_FAIL_EXIT_CODE:-1}"
+}
+dokku_log_fail_quiet() {
+  [[ -z "${DOKKU_QUIET_OUTPUT:-}" ]] && echo " !     $*" >&2
+  exit "${DOKKU_FAIL_EXIT_CODE:-1}"
+}
+
+# Fault injection (README, "Fault injection"). Rules: DIR/sandbox/faults/rules, one per line,
+# fields separated by tabs: NAME, CALL (N or N+), ACTION (exit|hang|kill), ARG (exit code,
+# seconds, or process name), MESSAGE. Counters: DIR/sandbox/faults/counts/<NAME with / and space as _>.
+sbx_fault_check() {
+  local name="$1" dir="$SANDBOX_ROOT/sandbox/faults"
+  [[ -s "$dir/rules" ]] || return 0
+  local counter="$dir/counts/${name//[ \/]/_}" count=0
+  mkdir -p "$dir/counts"
+  # flock keeps counts exact when commands run concurrently.
+  count=$(
+    exec 9>>"$counter.lock"
+    flock 9
+    local n=0
+    [[ -f "$counter" ]] && n=$(<"$counter")
+    n=$((n + 1))
+    echo "$n" >"$counter"
+    echo "$n"
+  )
+  local rule_name rule_call action arg message
+  while IFS=$'\t' read -r rule_name rule_call action arg message; do
+    [[ "$rule_name" == "$name" ]] || continue
+    if [[ "$rule_call" == *+ ]]; then
+      ((count >= ${rule_call%+})) || continue
+    else
+      ((count == rule_call)) || continue
+    fi
+    echo "$(date -u +%FT%TZ) $name call $count: $action $arg" >>"$dir/fired"
+    case "$action" in
+      exit)
+        [[ -n "$message" ]] && echo "$message" >&2
+        exit "$arg"
+        ;;
+      hang)
+        sleep "${arg:-3600}"
+        exit 124
+        ;;
+      kill)
+        sbx_kill_ancestor "$arg"
+        echo "sandbox: fault injected: killed caller" >&2
+        exit 137
+        ;;
+    esac
+  done <"$dir/rules"
+  return 0
+}
+
+# SIGKILL the nearest ancestor named NAME (the direct parent when NAME is empty).
+sbx_kill_ancestor() {
+  local want="$1" pid=$PPID comm
+  if [[ -z "$want" ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    return 0
+  fi
+  while [[ "$pid" -gt 1 ]]; do
+    comm=$(ps -o comm= -p "$pid" 2>/dev/null | tr -d ' ')
+    if [[ "$comm" == "$want" ]]; then
+      kill -KILL "$pid" 2>/dev/null || true
+      return 0
+    fi
+    pid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
+    [[ -n "$pid" ]] || break
+  done
+  return 0
+}
