@@ -141,3 +141,19 @@ sbx_kill_ancestor() {
   done
   return 0
 }
+
+# Where `sandbox prepare` installs the npm packages (servers, s3rver, pg) and other caches.
+# SANDBOX_CACHE wins; a host records the cache it was created with in DIR/sandbox/env, so
+# scripts that run as the sandbox user (whose HOME is DIR/home/dokku) find the same one.
+sbx_cache_dir() {
+  if [[ -n "${SANDBOX_CACHE:-}" ]]; then
+    echo "$SANDBOX_CACHE"
+  elif sbx_is_root; then
+    echo /var/cache/pgupgrade-sandbox
+  else
+    echo "${XDG_CACHE_HOME:-$HOME/.cache}/pgupgrade-sandbox"
+  fi
+}
+
+# A stable hash of an absolute path, as 64 hex digits (addresses, ports, socket dirs).
+sbx_hash() { printf '%s' "$1" | sha256sum | cut -c1-64; }

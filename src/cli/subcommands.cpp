@@ -1,0 +1,97 @@
+#include "cli/subcommands.hpp"
+
+#include "commands/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pgu::cli {
+
+namespace {
+
+constexpr std::string_view plugin_name = "pgupgrade";
+constexpr std::string_view plugin_description =
+  "Upgrade the Postgres service behind a Dokku app to a new image or major version";
+
+std::string column_line(const Subcommand& subcommand, std::size_t width)
+{
+  auto left = fmt::format("{}:{} {}", plugin_name, subcommand.name, subcommand.arguments);
+  left.erase(left.find_last_not_of(' ') + 1);
+  return fmt::format("    {:<{}}  {}\n", left, width, subcommand.description);
+}
+
+std::size_t left_width()
+{
+  std::size_t width = 0;
+  for (const auto& subcommand : subcommands()) {
+    if (subcommand.listed) {
+      width = std::max(width, plugin_name.size() + 2 + subcommand.name.size() + subcommand.arguments.size());
+    }
+  }
+  return width;
+}
+
+std::vector<const Subcommand*> listed_sorted()
+{
+  std::vector<const Subcommand*> listed;
+  for (const auto& subcommand : subcommands()) {
+    if (subcommand.listed) {
+      listed.push_back(&subcommand);
+    }
+  }
+  std::sort(listed.begin(), listed.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  return listed;
+}
+
+} // namespace
+
+const std::vector<Subcommand>& subcommands()
+{
+  static const std::vector<Subcommand> table = {
+    {"help", "", "Show this help", true, commands::help},
+    {"run",
+     "<app> <image> <version> [--flags]",
+     "Upgrade the app's Postgres service to image:version with checks at every step",
+     true,
+     commands::run},
+    {"plan",
+     "<app> <image> <version> [--flags]",
+     "Check an upgrade for real and print what it would do without changing anything",
+     true,
+     commands::plan},
+  };
+  return table;
+}
+
+const Subcommand* find_subcommand(const std::string& name)
+{
+  const auto& table = subcommands();
+  const auto found = std::find_if(table.begin(), table.end(), [&](const auto& s) { return s.name == name; });
+  return found == table.end() ? nullptr : &*found;
+}
+
+std::string plugin_help()
+{
+  std::string text = fmt::format("Usage: dokku {}[:COMMAND]\n\n{}\n\nAdditional commands:\n", plugin_name, plugin_description);
+  const auto width = left_width();
+  for (const auto* subcommand : listed_sorted()) {
+    text += column_line(*subcommand, width);
+  }
+  return text;
+}
+
+std::string help_lines(bool all)
+{
+  if (!all) {
+    return fmt::format("    {}, {}\n", plugin_name, plugin_description);
+  }
+  std::string text;
+  for (const auto* subcommand : listed_sorted()) {
+    const auto left = fmt::format("{}:{} {}", plugin_name, subcommand->name, subcommand->arguments);
+    text += fmt::format("    {}, {}\n", left.substr(0, left.find_last_not_of(' ') + 1), subcommand->description);
+  }
+  return text;
+}
+
+} // namespace pgu::cli

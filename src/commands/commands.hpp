@@ -1,0 +1,12 @@
+#pragma once
+
+#include "cli/subcommands.hpp"
+
+// One entry point per subcommand; each returns the process exit status.
+namespace pgu::commands {
+
+int help(cli::Context& context);
+int run(cli::Context& context);
+int plan(cli::Context& context);
+
+} // namespace pgu::commands
