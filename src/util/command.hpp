@@ -12,6 +12,9 @@ namespace pgu {
 // One child process to run: an argv vector (never a shell string), its environment changes,
 // where its stdin comes from and stdout goes, and how long it may take.
 struct Command {
+  Command() = default;
+  explicit Command(std::vector<std::string> arguments) : argv(std::move(arguments)) {}
+
   std::vector<std::string> argv;
   std::vector<std::pair<std::string, std::string>> set_env;
   std::vector<std::string> unset_env;
