@@ -157,3 +157,16 @@ sbx_cache_dir() {
 
 # A stable hash of an absolute path, as 64 hex digits (addresses, ports, socket dirs).
 sbx_hash() { printf '%s' "$1" | sha256sum | cut -c1-64; }
+
+# sbx_use_dir DIR: select the host at DIR (absolute SANDBOX_ROOT) and derive its paths.
+sbx_use_dir() {
+  local dir
+  dir="$(cd "$1" 2>/dev/null && pwd -P)" || sbx_fail_plain "sandbox: no such directory: $1"
+  [[ -f "$dir/sandbox/env" ]] || sbx_fail_plain "sandbox: $dir is not a sandbox host (run: tests/sandbox/sandbox up $dir)"
+  export SANDBOX_ROOT="$dir"
+  sbx_export_paths
+  case ":$PATH:" in
+    *":$SANDBOX_HOME/bin:"*) ;;
+    *) export PATH="$SANDBOX_HOME/bin:$PATH" ;;
+  esac
+}
