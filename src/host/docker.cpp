@@ -1,0 +1,93 @@
+#include "host/docker.hpp"
+
+#include <boost/json.hpp>
+
+namespace pgu::host {
+
+namespace {
+
+// Official images keep extensions in /usr/share/postgresql/<major>/extension (Debian) or
+// /usr/local/share/postgresql/extension (Alpine).
+constexpr const char* list_extensions_script =
+  "for d in /usr/share/postgresql/*/extension /usr/local/share/postgresql/extension; do "
+  "[ -d \"$d\" ] && ls \"$d\"; done; true";
+
+} // namespace
+
+Command Docker::pull_command(const std::string& image) const
+{
+  return make({"docker", "image", "pull", image});
+}
+
+std::optional<std::string> Docker::image_created(const std::string& image) const
+{
+  const auto result = run(make({"docker", "image", "inspect", "--format", "{{.Created}}", image}));
+  if (!result.ok()) {
+    return std::nullopt;
+  }
+  return trim(result.out);
+}
+
+std::string Docker::server_version(const std::string& image) const
+{
+  return trim(run_checked(make({"docker", "container", "run", "--rm", "--entrypoint", "postgres", image, "--version"})));
+}
+
+std::set<std::string> Docker::available_extensions(const std::string& image) const
+{
+  const auto listing = run_checked(
+    make({"docker", "container", "run", "--rm", "--entrypoint", "sh", image, "-c", list_extensions_script}));
+  std::set<std::string> names;
+  constexpr std::string_view suffix = ".control";
+  for (const auto& line : split_lines(listing)) {
+    const auto name = trim(line);
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+      names.insert(name.substr(0, name.size() - suffix.size()));
+    }
+  }
+  return names;
+}
+
+std::vector<Mount> Docker::container_mounts(const std::string& container) const
+{
+  const auto text = run_checked(make({"docker", "container", "inspect", "--format", "{{json .Mounts}}", container}));
+  std::vector<Mount> mounts;
+  const auto parsed = boost::json::parse(text);
+  if (!parsed.is_array()) {
+    return mounts;
+  }
+  for (const auto& entry : parsed.as_array()) {
+    const auto& object = entry.as_object();
+    auto field = [&](const char* name) {
+      const auto* value = object.if_contains(name);
+      return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+    };
+    mounts.push_back({field("Type"), field("Source"), field("Destination")});
+  }
+  return mounts;
+}
+
+bool Docker::container_running(const std::string& container) const
+{
+  const auto result = run(make({"docker", "container", "inspect", "--format", "{{.State.Running}}", container}));
+  return result.ok() && trim(result.out) == "true";
+}
+
+Command Docker::exec_command(const std::string& container, const std::vector<std::string>& argv, bool interactive,
+                             const std::vector<std::pair<std::string, std::string>>& env) const
+{
+  std::vector<std::string> words{"docker", "container", "exec"};
+  if (interactive) {
+    words.emplace_back("-i");
+  }
+  for (const auto& [name, value] : env) {
+    words.insert(words.end(), {"--env", name});
+  }
+  words.push_back(container);
+  words.insert(words.end(), argv.begin(), argv.end());
+  auto command = make(std::move(words));
+  command.set_env = env;
+  return command;
+}
+
+} // namespace pgu::host
