@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Helpers of the dokku-postgres emulation's bats files (service_*.bats, hook_*.bats), loaded
-# after test_helper. One sandbox host per bats file:
+# after test_helper (whose sandbox_setup_file gives one host per bats file):
 #
 #   load test_helper
 #   load service_helper
@@ -10,37 +10,21 @@
 # The assertion names are dokku-postgres' tests/test_helper.bash ones (contract §6); they are
 # only defined here when test_helper did not define them already.
 
+# shellcheck disable=SC2034,SC2154 # SVC_* are used by the bats files; status/output/lines by bats
 SVC_SANDBOX="$(cd "$BATS_TEST_DIRNAME/.." && pwd)/sandbox"
+SVC_DOKKU_BIN="$(cd "$BATS_TEST_DIRNAME/.." && pwd)/bin/dokku"
 
-# svc_setup_file: a fresh host (no pgupgrade plugin) under a world-traversable /tmp dir, its
-# environment exported for every test of the file.
+# svc_setup_file: test_helper's host (no pgupgrade plugin), plus the plugin's paths.
 svc_setup_file() {
-  local parent
-  parent="$(mktemp -d /tmp/svc.XXXXXX)"
-  chmod 755 "$parent"
-  export SVC_PARENT="$parent"
-  export SVC_HOST="$parent/host"
-  if ! "$SVC_SANDBOX" up "$SVC_HOST" --no-plugin >"$parent/up.log" 2>&1; then
-    cat "$parent/up.log" >&3
-    return 1
-  fi
-  local line
-  while IFS= read -r line; do
-    eval "$line"
-  done < <("$SVC_SANDBOX" env "$SVC_HOST")
+  sandbox_setup_file --no-plugin || return 1
+  export SVC_HOST="$SANDBOX_TEST_HOST"
   export SANDBOX_ROOT="$SVC_HOST"
-  export DOKKU_ROOT="$SVC_HOST/home/dokku"
-  export DOKKU_LIB_ROOT="$SVC_HOST/var/lib/dokku"
   export PLUGIN_DATA_ROOT="$DOKKU_LIB_ROOT/services/postgres"
   export PLUGIN_CONFIG_ROOT="$DOKKU_LIB_ROOT/config/postgres"
   export SVC_CRON_DIR="$SVC_HOST/etc/cron.d"
 }
 
-svc_teardown_file() {
-  [[ -n "${SVC_HOST:-}" ]] || return 0
-  "$SVC_SANDBOX" destroy "$SVC_HOST" >/dev/null 2>&1 || true
-  rm -rf "${SVC_PARENT:?}"
-}
+svc_teardown_file() { sandbox_teardown_file; }
 
 # svc_create NAME [FLAGS...]: create a service or fail the test with create's output.
 svc_create() {

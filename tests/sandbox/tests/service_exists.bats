@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# postgres:exists (contract §2.15).
+load test_helper
+load service_helper
+
+setup_file() {
+  svc_setup_file
+  svc_create l --image-version 15.18
+}
+teardown_file() { svc_teardown_file; }
+
+@test "(postgres:exists) error when there are no arguments" {
+  run dokku postgres:exists
+  assert_failure
+  assert_contains "${lines[*]}" "Please specify a valid name for the service"
+}
+
+@test "(postgres:exists) success when service exists" {
+  run dokku postgres:exists l
+  assert_success
+  assert_output "-----> Service l exists"
+}
+
+@test "(postgres:exists) error when the service does not exist" {
+  bats_require_minimum_version 1.5.0
+  run --separate-stderr dokku postgres:exists not_existing_service
+  assert_exit_status 1
+  assert_equal "" "$output"
+  assert_equal " !     Postgres service not_existing_service does not exist" "$stderr"
+}
