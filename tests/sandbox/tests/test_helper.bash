@@ -9,6 +9,7 @@
 # The host lives in BATS_FILE_TMPDIR/host (created with `up --no-plugin`); its `env` is
 # exported for every test of the file, plus DOKKU_ROOT, DOKKU_LIB_ROOT, PLUGIN_PATH...
 
+# shellcheck disable=SC2154 # status, output, lines: set by bats' run
 SANDBOX_CLI="$(cd "$BATS_TEST_DIRNAME/.." && pwd)/sandbox"
 export SANDBOX_CLI
 
@@ -167,3 +168,30 @@ assert_line_equals() {
 actual: '${lines[$1]:-}'
 output: $output"
 }
+
+# run_stderr CMD...: like bats' run, but $output/$lines hold only CMD's stderr (stdout is
+# dropped). bats 1.8's --separate-stderr strips leading blanks, which Dokku messages have.
+run_stderr() {
+  run bash -c '"$@" 2>&1 >/dev/null' _ "$@"
+}
+
+# run_stdout CMD...: like bats' run, but stderr is dropped.
+run_stdout() {
+  run bash -c '"$@" 2>/dev/null' _ "$@"
+}
+
+# sandbox_trigger_recorder TRIGGER...: an enabled test plugin `recorder` whose TRIGGERs append
+# "TRIGGER ARGS" to $SANDBOX_TEST_SCRATCH/events (read with sandbox_recorded, reset with
+# sandbox_recorder_reset).
+sandbox_trigger_recorder() {
+  local trigger
+  sandbox_test_plugin recorder
+  for trigger in "$@"; do
+    sandbox_test_plugin_file recorder "$trigger" <<SCRIPT
+#!/usr/bin/env bash
+echo "$trigger \$*" >>"$SANDBOX_TEST_SCRATCH/events"
+SCRIPT
+  done
+}
+sandbox_recorded() { cat "$SANDBOX_TEST_SCRATCH/events" 2>/dev/null || true; }
+sandbox_recorder_reset() { rm -f "$SANDBOX_TEST_SCRATCH/events"; }
