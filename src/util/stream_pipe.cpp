@@ -1,0 +1,188 @@
+#include "util/stream_pipe.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include <array>
+#include <csignal>
+#include <future>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace bp = boost::process;
+
+namespace pgu {
+
+namespace {
+
+constexpr std::size_t buffer_size = 256 * 1024;
+constexpr auto progress_interval = std::chrono::seconds(1);
+constexpr auto poll_interval = std::chrono::milliseconds(20);
+
+struct OwnGroup : bp::extend::handler {
+  template<typename Executor>
+  void on_exec_setup(Executor& /*executor*/) const
+  {
+    ::setpgid(0, 0);
+    (void)::signal(SIGPIPE, SIG_DFL);
+    (void)::signal(SIGINT, SIG_DFL);
+    (void)::signal(SIGTERM, SIG_DFL);
+  }
+};
+
+boost::filesystem::path executable(const Command& command)
+{
+  const auto& name = command.argv.front();
+  return name.find('/') != std::string::npos ? boost::filesystem::path(name) : bp::search_path(name);
+}
+
+bp::environment environment(const Command& command)
+{
+  bp::environment env = boost::this_process::environment();
+  for (const auto& name : command.unset_env) {
+    env.erase(name);
+  }
+  for (const auto& [name, value] : command.set_env) {
+    env[name] = value;
+  }
+  return env;
+}
+
+std::vector<std::string> arguments(const Command& command)
+{
+  return {command.argv.begin() + 1, command.argv.end()};
+}
+
+int exit_status(int native)
+{
+  if (WIFEXITED(native)) {
+    return WEXITSTATUS(native);
+  }
+  return WIFSIGNALED(native) ? 128 + WTERMSIG(native) : 1;
+}
+
+void kill_group(pid_t pid)
+{
+  ::kill(-pid, SIGTERM);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ::kill(-pid, SIGKILL);
+}
+
+} // namespace
+
+PipeResult run_pipe(const Command& producer, const Command& consumer, const PipeProgress& progress)
+{
+  PipeResult result;
+  const auto started = std::chrono::steady_clock::now();
+  const auto producer_exe = executable(producer);
+  const auto consumer_exe = executable(consumer);
+  if (producer_exe.empty() || consumer_exe.empty()) {
+    result.producer.exit_code = producer_exe.empty() ? 127 : 0;
+    result.consumer.exit_code = consumer_exe.empty() ? 127 : 0;
+    return result;
+  }
+
+  boost::asio::io_context io;
+  bp::async_pipe from_producer(io);
+  bp::async_pipe to_consumer(io);
+  // Each child must hold only its own end: without close-on-exec the consumer would inherit the
+  // producer's write end and never see end-of-file.
+  for (const int fd : {from_producer.native_source(), from_producer.native_sink(), to_consumer.native_source(),
+                       to_consumer.native_sink()}) {
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  std::future<std::string> producer_err;
+  std::future<std::string> consumer_out;
+  std::future<std::string> consumer_err;
+
+  bp::child consumer_child(consumer_exe, bp::args(arguments(consumer)), environment(consumer), bp::std_in < to_consumer,
+                           bp::std_out > consumer_out, bp::std_err > consumer_err, io, OwnGroup{});
+  bp::child producer_child(producer_exe, bp::args(arguments(producer)), environment(producer), bp::std_in < bp::null,
+                           bp::std_out > from_producer, bp::std_err > producer_err, io, OwnGroup{});
+
+  std::array<char, buffer_size> buffer{};
+  bool stream_done = false;
+  std::function<void()> pump = [&]() {
+    from_producer.async_read_some(boost::asio::buffer(buffer), [&](const boost::system::error_code& read_error, std::size_t n) {
+      if (read_error) {
+        boost::system::error_code ignored;
+        to_consumer.close(ignored);
+        stream_done = true;
+        return;
+      }
+      boost::asio::async_write(to_consumer, boost::asio::buffer(buffer.data(), n),
+                               [&](const boost::system::error_code& write_error, std::size_t written) {
+                                 result.bytes += written;
+                                 if (write_error) {
+                                   // The consumer is gone; stop reading so the producer sees EPIPE.
+                                   boost::system::error_code ignored;
+                                   from_producer.close(ignored);
+                                   to_consumer.close(ignored);
+                                   stream_done = true;
+                                   return;
+                                 }
+                                 pump();
+                               });
+    });
+  };
+  pump();
+
+  boost::asio::steady_timer ticker(io);
+  std::function<void()> tick = [&]() {
+    ticker.expires_after(progress_interval);
+    ticker.async_wait([&](const boost::system::error_code& error) {
+      if (error) {
+        return;
+      }
+      if (progress) {
+        progress(result.bytes, std::chrono::steady_clock::now() - started);
+      }
+      tick();
+    });
+  };
+  tick();
+
+  const auto deadline = started + producer.timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    io.run_for(std::chrono::milliseconds(200));
+    if (stream_done && !producer_child.running() && !consumer_child.running()) {
+      break;
+    }
+  }
+  if (std::chrono::steady_clock::now() >= deadline) {
+    result.timed_out = true;
+    kill_group(producer_child.id());
+    kill_group(consumer_child.id());
+  }
+  ticker.cancel();
+  boost::system::error_code ignored;
+  from_producer.close(ignored);
+  to_consumer.close(ignored);
+  io.restart();
+  io.run();
+  while (producer_child.running() || consumer_child.running()) {
+    std::this_thread::sleep_for(poll_interval);
+  }
+  producer_child.wait();
+  consumer_child.wait();
+  result.producer.exit_code = result.timed_out ? 124 : exit_status(producer_child.native_exit_code());
+  result.consumer.exit_code = result.timed_out ? 124 : exit_status(consumer_child.native_exit_code());
+  result.producer.timed_out = result.consumer.timed_out = result.timed_out;
+  result.producer.err = producer_err.get();
+  result.consumer.err = consumer_err.get();
+  result.consumer.out = consumer_out.get();
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  result.producer.elapsed = result.consumer.elapsed = elapsed;
+  if (progress) {
+    progress(result.bytes, elapsed);
+  }
+  return result;
+}
+
+} // namespace pgu

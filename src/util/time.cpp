@@ -1,0 +1,23 @@
+#include "util/time.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace pgu {
+
+std::string format_utc(Clock::time_point time)
+{
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(time));
+}
+
+std::string now_utc()
+{
+  return format_utc(Clock::now());
+}
+
+std::string format_seconds(std::chrono::duration<double> seconds)
+{
+  return fmt::format("{:.1f} s", seconds.count());
+}
+
+} // namespace pgu
