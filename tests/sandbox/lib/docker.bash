@@ -13,6 +13,8 @@
 #   networks/<name>.json      user-defined networks
 #   registry.json             tags re-published with `sandbox republish`
 #   .lock                     flock for every state change
+# jq programs are single-quoted on purpose; C_*/CAT_*/SBX_L_* are shared between the parts.
+# shellcheck disable=SC2016,SC2034,SC2154,SC2054
 
 SBX_DOCKER_LIB="$SANDBOX_HOME/lib"
 SBX_PG_CLIENT_BIN="${SBX_PG_CLIENT_BIN:-/usr/lib/postgresql/15/bin}"
