@@ -78,6 +78,8 @@ void kill_group(pid_t pid)
 
 PipeResult run_pipe(const Command& producer, const Command& consumer, const PipeProgress& progress)
 {
+  // A consumer that dies early must become an error code here, not a SIGPIPE that kills us.
+  (void)::signal(SIGPIPE, SIG_IGN);
   PipeResult result;
   const auto started = std::chrono::steady_clock::now();
   const auto producer_exe = executable(producer);
