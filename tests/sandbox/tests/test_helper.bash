@@ -195,3 +195,9 @@ SCRIPT
 }
 sandbox_recorded() { cat "$SANDBOX_TEST_SCRATCH/events" 2>/dev/null || true; }
 sandbox_recorder_reset() { rm -f "$SANDBOX_TEST_SCRATCH/events"; }
+
+# pid_running PID: PID exists and is not a zombie.
+pid_running() {
+  [[ "$1" =~ ^[0-9]+$ && -d "/proc/$1" ]] || return 1
+  [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+}
