@@ -123,16 +123,30 @@ sbx_fault_check() {
   return 0
 }
 
+# sbx_process_named PID NAME: PID's command name is NAME, or (scripts run through an
+# interpreter, e.g. `#!/usr/bin/env bash`, whose comm is the interpreter's) the basename of
+# its argv[0] or argv[1] is NAME.
+sbx_process_named() {
+  local pid="$1" want="$2" comm arg
+  local -a argv=()
+  comm=$(ps -o comm= -p "$pid" 2>/dev/null | tr -d ' ')
+  [[ "$comm" == "$want" ]] && return 0
+  mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  for arg in "${argv[@]:0:2}"; do
+    [[ "${arg##*/}" == "$want" ]] && return 0
+  done
+  return 1
+}
+
 # SIGKILL the nearest ancestor named NAME (the direct parent when NAME is empty).
 sbx_kill_ancestor() {
-  local want="$1" pid=$PPID comm
+  local want="$1" pid=$PPID
   if [[ -z "$want" ]]; then
     kill -KILL "$pid" 2>/dev/null || true
     return 0
   fi
   while [[ "$pid" -gt 1 ]]; do
-    comm=$(ps -o comm= -p "$pid" 2>/dev/null | tr -d ' ')
-    if [[ "$comm" == "$want" ]]; then
+    if sbx_process_named "$pid" "$want"; then
       kill -KILL "$pid" 2>/dev/null || true
       return 0
     fi
