@@ -671,8 +671,8 @@ sbx_container_start() {
       echo "Error response from daemon: could not get container for ${lname#/}" >&2
       return 1
     }
-    lstatus="$(jq -r .State.Status "$lfile")"
-    if [[ "$lstatus" != running ]]; then
+    lstatus="$(jq -r .State.Running "$lfile")"
+    if [[ "$lstatus" != true ]]; then
       echo "Error response from daemon: Cannot link to a non running container: $lname AS ${link#*:}" >&2
       return 1
     fi

@@ -55,7 +55,8 @@ sbx_map_words() {
 # Reverse mapping (real paths back to container paths) for messages.
 sbx_unmap_text() {
   local map="$1" rev
-  rev="$(awk -F'\t' 'NF == 2 { print $2 "\t" $1 }' <<<"$map")"
+  # one container path per real path: the first listed (mounts, then the image's main paths)
+  rev="$(awk -F'\t' 'NF == 2 && !seen[$2]++ { print $2 "\t" $1 }' <<<"$map")"
   sbx_map_text "$rev"
 }
 
@@ -220,6 +221,7 @@ sbx_cmd_run() {
     sbx_docker_die 1 "the input device is not a TTY"
   fi
   local image_ref="${SBX_POS[0]}"
+  SBX_RUN_IMAGE="$image_ref"
   local -a cmd=("${SBX_POS[@]:1}")
   local image_file pull_err
   pull_err="$(mktemp)"
@@ -238,7 +240,7 @@ sbx_cmd_run() {
   for l in "${SBX_L_link[@]}"; do
     local lname="${l%%:*}" lfile
     lfile="$(sbx_container_find "$lname")" || sbx_run_fail "Error response from daemon: could not get container for $lname."
-    if [[ "$(jq -r .State.Status "$lfile")" != running ]]; then
+    if [[ "$(jq -r .State.Running "$lfile")" != true ]]; then
       sbx_run_fail "Error response from daemon: Cannot link to a non running container: $(jq -r .Name "$lfile") AS /${SBX_F[name]:-sandbox_run}/${l#*:}."
     fi
   done
@@ -308,7 +310,7 @@ sbx_pg_wants_help() {
 sbx_run_not_emulated() {
   local what="$*"
   [[ -n "$what" ]] || what="its default command"
-  sbx_docker_die 125 "sandbox: docker run of $CAT_ENTRY with $what is not emulated"
+  sbx_docker_die 125 "sandbox: docker run of ${SBX_RUN_IMAGE:-$CAT_ENTRY} with $what is not emulated"
 }
 
 # One-off commands of a postgres or busybox image: sh -c, bash -s, ls, postgres --version, ...
@@ -488,7 +490,6 @@ sbx_run_wait() {
     if [[ -n "$ok" ]]; then
       echo "  up!"
     else
-      echo
       echo "  ERROR: unable to connect" >&2
       return 1
     fi
