@@ -15,6 +15,7 @@ crontab_file() { echo "$SANDBOX_TEST_HOST/var/spool/cron/crontabs/$(sandbox_user
 entries() {
   {
     echo '#!/usr/bin/env bash'
+    # shellcheck disable=SC2016
     echo '[[ "$1" == docker-local ]] || exit 0'
     printf 'cat <<"LINES"\n'
     printf '%s\n' "$@"

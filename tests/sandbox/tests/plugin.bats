@@ -8,7 +8,9 @@ setup_file() {
   local repo="$BATS_FILE_TMPDIR/dokku-gitplug"
   mkdir -p "$repo"
   printf '[plugin]\ndescription = "git plugin"\nversion = "2.0.0"\n[plugin.config]\n' >"$repo/plugin.toml"
+  # shellcheck disable=SC2016
   printf '#!/usr/bin/env bash\necho "gitplug install as $(id -un)" >>"%s/events"\n' "$SANDBOX_TEST_SCRATCH" >"$repo/install"
+  # shellcheck disable=SC2016
   printf '#!/usr/bin/env bash\n[[ "$1" == gitplug ]] || exit 0\necho "gitplug uninstall" >>"%s/events"\n' "$SANDBOX_TEST_SCRATCH" >"$repo/uninstall"
   chmod +x "$repo/install" "$repo/uninstall"
   git -C "$repo" init -q
