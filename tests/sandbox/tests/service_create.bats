@@ -58,8 +58,8 @@ teardown_file() { svc_teardown_file; }
 @test "(postgres:create) the database exists and SSL is on" {
   run svc_sql l "select current_database(); show ssl;"
   assert_success
-  assert_output_contains "l"
-  assert_output_contains "on"
+  assert_output "l
+on"
 }
 
 @test "(postgres:create) service with dashes" {

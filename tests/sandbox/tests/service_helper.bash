@@ -53,7 +53,8 @@ svc_dsn() {
 
 # svc_sql SERVICE SQL: run SQL through postgres:connect, tuples only.
 svc_sql() {
-  dokku postgres:connect "$1" <<<"\\pset tuples_only on
+  dokku postgres:connect "$1" <<<"\\set QUIET on
+\\pset tuples_only on
 \\pset format unaligned
 $2"
 }
