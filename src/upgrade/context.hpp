@@ -43,7 +43,8 @@ struct Context {
   const host::ServiceFiles& new_files();
   pg::Database old_database();
   pg::Database new_database();
-  void forget_service_files() { old_files_.reset(); new_files_.reset(); }
+  // Files read before a service existed (or changed) are read again on next use.
+  void forget_new_service_files() { new_files_.reset(); }
 
   std::string fact(const std::string& key) const;
 

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "upgrade/journal.hpp"
+#include "upgrade/plan.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pgu::report {
+
+// A plan (dry run) or a run, as every report format shows it. Built from the plan, the
+// journal and the commands; holds nothing secret (commands are already masked).
+struct Report {
+  std::string kind;    // "plan" or "run"
+  std::string outcome; // plan: "ready" or "blocked"; run: "done", "rolled-back", "failed", "running"
+  std::string generated;
+  std::string helper_version;
+  upgrade::Plan plan;
+  std::vector<std::string> commands;
+  std::vector<upgrade::StepRecord> steps;
+  std::map<std::string, std::string> facts;
+  std::string error;
+  double estimated_window_seconds = 0;
+  std::int64_t estimated_copy_bytes = 0;
+};
+
+Report plan_report(const upgrade::Plan& plan, const std::vector<std::string>& commands);
+Report run_report(const upgrade::JournalRecord& journal);
+
+// The window a plan expects: backup and copy of the database, verification, a restart.
+double estimate_window_seconds(std::int64_t database_bytes, bool with_backup);
+
+std::string render_text(const Report& report);
+
+} // namespace pgu::report
