@@ -55,6 +55,9 @@ int run_upgrade(const Output& out, CommandRunner& runner, const Settings& settin
   preflight(context);
   auto steps = upgrade_steps();
   if (settings.dry_run || context.plan.blocked()) {
+    if (context.plan.new_service.empty()) {
+      context.plan.new_service = default_new_service_name(settings.app, context.plan.target, "YYYY-MM-DD");
+    }
     const auto commands = context.plan.blocked() ? std::vector<std::string>{} : planned_commands(context, steps);
     const auto report = report::plan_report(context.plan, commands);
     out.out() << report::render_text(report);

@@ -46,6 +46,10 @@ std::string Command::display() const
   for (std::size_t i = 0; i < argv.size(); ++i) {
     text += (i ? " " : "") + shell_quote(argv[i]);
   }
+  if (input) {
+    const auto first_line = input->substr(0, input->find('\n'));
+    text += " <<< " + shell_quote(first_line.size() > 120 ? first_line.substr(0, 117) + "..." : first_line);
+  }
   if (input_file) {
     text += " < " + shell_quote(input_file->string());
   }
