@@ -137,3 +137,19 @@ post-app-rename my-app renamed-app" "$(sandbox_recorded)"
   run dokku apps:rename my-app other-app
   assert_failure " !     Name is already taken"
 }
+
+@test "(apps:report) stdout, info flag and json" {
+  dokku apps:create my-app >/dev/null
+  run dokku apps:report my-app
+  assert_success
+  assert_line_equals 0 "=====> my-app app information"
+  assert_contains "$output" "       App dir:                       $DOKKU_ROOT/my-app"
+  run dokku apps:report my-app --app-dir
+  assert_success "$DOKKU_ROOT/my-app"
+  run dokku apps:report my-app --format json
+  assert_success
+  assert_equal "false" "$(jq -r '."app-locked"' <<<"$output")"
+  run dokku apps:report my-app --bogus
+  assert_failure
+  assert_contains "$output" " !     Invalid flag passed, valid flags: --app-created-at"
+}
