@@ -15,7 +15,7 @@ setup() { svc_app_create my-app; }
 teardown() {
   local s
   for s in l b_other a_first; do
-    dokku --no-restart postgres:unlink "$s" my-app >/dev/null 2>&1 || true
+    dokku postgres:unlink "$s" my-app --no-restart >/dev/null 2>&1 || true
   done
   svc_app_destroy my-app
 }

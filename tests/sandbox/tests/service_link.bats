@@ -12,8 +12,8 @@ teardown_file() { svc_teardown_file; }
 
 setup() { svc_app_create my-app; }
 teardown() {
-  dokku --no-restart postgres:unlink ls my-app >/dev/null 2>&1 || true
-  dokku --no-restart postgres:unlink ms my-app >/dev/null 2>&1 || true
+  dokku postgres:unlink ls my-app --no-restart >/dev/null 2>&1 || true
+  dokku postgres:unlink ms my-app --no-restart >/dev/null 2>&1 || true
   svc_app_destroy my-app
 }
 
@@ -174,7 +174,7 @@ teardown() {
   run dokku postgres:link ls deployed-app
   assert_success
   assert_output_contains "-----> Restarting app deployed-app"
-  dokku --no-restart postgres:unlink ls deployed-app >/dev/null
+  dokku postgres:unlink ls deployed-app --no-restart >/dev/null
   svc_app_destroy deployed-app
 }
 

@@ -11,7 +11,7 @@ teardown_file() { svc_teardown_file; }
 
 setup() { svc_app_create my-app; }
 teardown() {
-  dokku --no-restart postgres:unlink l my-app >/dev/null 2>&1 || true
+  dokku postgres:unlink l my-app --no-restart >/dev/null 2>&1 || true
   svc_app_destroy my-app
 }
 

@@ -15,7 +15,7 @@ setup() {
   dokku postgres:link l my-app >/dev/null
 }
 teardown() {
-  dokku --no-restart postgres:unlink l my-app >/dev/null 2>&1 || true
+  dokku postgres:unlink l my-app --no-restart >/dev/null 2>&1 || true
   svc_app_destroy my-app
 }
 
@@ -95,7 +95,7 @@ teardown() {
 }
 
 @test "(postgres:promote) uses POSTGRES_DATABASE_SCHEME variable" {
-  dokku --no-restart postgres:unlink l my-app >/dev/null
+  dokku postgres:unlink l my-app --no-restart >/dev/null
   dokku config:set --no-restart my-app POSTGRES_DATABASE_SCHEME=postgres2 DATABASE_URL=postgres://u:p@host:5432/db >/dev/null
   dokku postgres:link l my-app >/dev/null
   local password
