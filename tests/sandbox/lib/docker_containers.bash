@@ -124,6 +124,24 @@ sbx_container_find() {
     echo "$SANDBOX_DOCKER/containers/$ref.json"
     return 0
   fi
+  # the name index (names/<name> holds the id), then a unique id prefix
+  if [[ "$ref" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ && -f "$SANDBOX_DOCKER/names/$ref" ]]; then
+    local id
+    id="$(<"$SANDBOX_DOCKER/names/$ref")"
+    if [[ -f "$SANDBOX_DOCKER/containers/$id.json" ]]; then
+      echo "$SANDBOX_DOCKER/containers/$id.json"
+      return 0
+    fi
+  fi
+  if [[ "$ref" =~ ^[0-9a-f]+$ ]]; then
+    shopt -s nullglob
+    local -a hits=("$SANDBOX_DOCKER"/containers/"$ref"*.json)
+    shopt -u nullglob
+    if ((${#hits[@]} == 1)); then
+      echo "${hits[0]}"
+      return 0
+    fi
+  fi
   sbx_container_files
   ((${#SBX_CFILES[@]})) || return 1
   local hits
@@ -386,8 +404,7 @@ sbx_container_build() {
       local vname
       vname="$(sbx_random_hex 32)"
       mkdir -p "$SANDBOX_DOCKER/volumes/$vname/_data"
-      mounts+=("$(jq -cn --arg n "$vname" --arg s "$SANDBOX_DOCKER/volumes/$vname/_data" --arg d "$dst" \
-        '{Type: "volume", Name: $n, Source: $s, Destination: $d, Driver: "local", Mode: "", RW: true, Propagation: ""}')")
+      mounts+=("$(sbx_mount_json volume "$SANDBOX_DOCKER/volumes/$vname/_data" "$dst" "" true "$vname")")
       continue
     fi
     [[ "$dst" == /* ]] || sbx_daemon_error "invalid volume specification: '$v': invalid mount config for type \"bind\": invalid mount path: '$dst' mount path must be absolute"
@@ -395,12 +412,10 @@ sbx_container_build() {
     binds+=("$v")
     if [[ "$src" == /* ]]; then
       mkdir -p "$src" 2>/dev/null || true
-      mounts+=("$(jq -cn --arg s "$src" --arg d "$dst" --arg m "$mode" --argjson rw "$rw" \
-        '{Type: "bind", Source: $s, Destination: $d, Mode: $m, RW: $rw, Propagation: "rprivate"}')")
+      mounts+=("$(sbx_mount_json bind "$src" "$dst" "$mode" "$rw")")
     else
       mkdir -p "$SANDBOX_DOCKER/volumes/$src/_data"
-      mounts+=("$(jq -cn --arg n "$src" --arg s "$SANDBOX_DOCKER/volumes/$src/_data" --arg d "$dst" --arg m "$mode" --argjson rw "$rw" \
-        '{Type: "volume", Name: $n, Source: $s, Destination: $d, Driver: "local", Mode: $m, RW: $rw, Propagation: ""}')")
+      mounts+=("$(sbx_mount_json volume "$SANDBOX_DOCKER/volumes/$src/_data" "$dst" "$mode" "$rw" "$src")")
     fi
   done
   # the image's VOLUMEs that no mount covers get anonymous volumes
@@ -409,14 +424,13 @@ sbx_container_build() {
     [[ -n "$ivol" ]] || continue
     local covered="" m
     for m in "${mounts[@]}"; do
-      [[ "$(jq -r .Destination <<<"$m")" == "$ivol" ]] && covered=1
+      [[ "$m" == *"\"Destination\":$(sbx_json_str "$ivol"),"* ]] && covered=1
     done
     [[ -n "$covered" ]] && continue
     local vname
     vname="$(sbx_random_hex 32)"
     mkdir -p "$SANDBOX_DOCKER/volumes/$vname/_data"
-    mounts+=("$(jq -cn --arg n "$vname" --arg s "$SANDBOX_DOCKER/volumes/$vname/_data" --arg d "$ivol" \
-      '{Type: "volume", Name: $n, Source: $s, Destination: $d, Driver: "local", Mode: "", RW: true, Propagation: "", Sandbox: "anonymous"}')")
+    mounts+=("$(sbx_mount_json volume "$SANDBOX_DOCKER/volumes/$vname/_data" "$ivol" "" true "$vname" anonymous)")
   done < <(jq -r '.Config.Volumes // {} | keys[]' "$image_file")
 
   # ports: [IP:]HOST:CONTAINER[/proto]
@@ -527,11 +541,40 @@ sbx_container_build() {
       }'
 }
 
+# JSON without a jq process (hot paths): a string, an array of strings.
+sbx_json_str() {
+  local s="$1"
+  if [[ "$s" == *[$'\x01'-$'\x08\x0b\x0c\x0e'-$'\x1f']* ]]; then
+    jq -cn --arg s "$s" '$s'
+    return
+  fi
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  s="${s//$'\n'/\\n}"
+  s="${s//$'\t'/\\t}"
+  s="${s//$'\r'/\\r}"
+  printf '"%s"' "$s"
+}
+
 sbx_json_array() {
-  if (($# == 0)); then
-    echo '[]'
+  local out="[" sep="" a
+  for a in "$@"; do
+    out+="$sep$(sbx_json_str "$a")"
+    sep=","
+  done
+  printf '%s]\n' "$out"
+}
+
+# One entry of Mounts: sbx_mount_json TYPE SOURCE DESTINATION MODE RW [NAME [anonymous]]
+sbx_mount_json() {
+  local type="$1" src="$2" dst="$3" mode="$4" rw="$5" name="${6:-}" anon="${7:-}"
+  if [[ "$type" == bind ]]; then
+    printf '{"Type":"bind","Source":%s,"Destination":%s,"Mode":%s,"RW":%s,"Propagation":"rprivate"}' \
+      "$(sbx_json_str "$src")" "$(sbx_json_str "$dst")" "$(sbx_json_str "$mode")" "$rw"
   else
-    jq -cn '$ARGS.positional' --args -- "$@"
+    printf '{"Type":"volume","Name":%s,"Source":%s,"Destination":%s,"Driver":"local","Mode":%s,"RW":%s,"Propagation":""%s}' \
+      "$(sbx_json_str "$name")" "$(sbx_json_str "$src")" "$(sbx_json_str "$dst")" "$(sbx_json_str "$mode")" "$rw" \
+      "${anon:+,\"Sandbox\":\"anonymous\"}"
   fi
 }
 
@@ -610,6 +653,8 @@ sbx_container_create_locked() {
   json="$(sbx_container_build "$cmdpath" "$image_ref" "$image_file" "$@")" || return 1
   id="$(jq -r .Id <<<"$json")"
   printf '%s\n' "$json" | sbx_write_atomic "$SANDBOX_DOCKER/containers/$id.json"
+  mkdir -p "$SANDBOX_DOCKER/names"
+  printf '%s\n' "$id" >"$SANDBOX_DOCKER/names/$(jq -r '.Name[1:]' <<<"$json")"
   : >"$SANDBOX_DOCKER/containers/$id.log"
   echo "$id"
 }
@@ -847,6 +892,9 @@ sbx_container_remove() {
   sbx_docker_locked sbx_container_remove_locked "$file"
 }
 sbx_container_remove_locked() {
+  local name
+  name="$(jq -r '.Name[1:]' "$1" 2>/dev/null)" || name=""
+  [[ -n "$name" ]] && rm -f "$SANDBOX_DOCKER/names/$name"
   rm -f "$1"
   sbx_hosts_rebuild
 }
@@ -941,7 +989,12 @@ sbx_cmd_rename() {
   if sbx_container_find "${SBX_POS[1]}" >/dev/null; then
     sbx_daemon_error "Conflict. The container name \"/${SBX_POS[1]}\" is already in use."
   fi
+  local old
+  old="$(jq -r '.Name[1:]' "$file")"
   sbx_container_update "$file" '.Name = "/" + $n' --arg n "${SBX_POS[1]}"
+  mkdir -p "$SANDBOX_DOCKER/names"
+  rm -f "$SANDBOX_DOCKER/names/$old"
+  jq -r .Id "$file" >"$SANDBOX_DOCKER/names/${SBX_POS[1]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -996,13 +1049,67 @@ sbx_cmd_inspect() {
 sbx_render_each() {
   local format="$1" err rc=0
   err="$(mktemp)"
-  jq -j --arg tpl "$format" --arg suffix $'\n' -f "$SBX_DOCKER_LIB/docker_template.jq" 2>"$err" || rc=$?
+  if sbx_template_simple "$format"; then
+    jq -j "${SBX_TPL_ARGS[@]}" --arg suffix $'\n' "$SBX_TPL_PROGRAM" 2>"$err" || rc=$?
+  else
+    jq -j --arg tpl "$format" --arg suffix $'\n' -f "$SBX_DOCKER_LIB/docker_template.jq" 2>"$err" || rc=$?
+  fi
   if ((rc)); then
     echo "template parsing error: $(sed -E 's/^jq: error \(at[^)]*\): //' "$err")" >&2
     rc=1
   fi
   rm -f "$err"
   return "$rc"
+}
+
+# The common templates ({{.A.B}}, {{json .A}} and text) compile to a small jq program (the full
+# interpreter costs jq 1.6 a noticeable compile time on every call). Sets SBX_TPL_PROGRAM and
+# SBX_TPL_ARGS; fails for anything else.
+sbx_template_simple() {
+  local rest="$1" text action n=0 path
+  local -a parts=()
+  SBX_TPL_ARGS=()
+  while [[ -n "$rest" ]]; do
+    if [[ "$rest" != *"{{"* ]]; then
+      SBX_TPL_ARGS+=(--arg "t$n" "$rest")
+      parts+=("\$t$n")
+      n=$((n + 1))
+      break
+    fi
+    text="${rest%%"{{"*}"
+    rest="${rest#*"{{"}"
+    [[ "$rest" == *"}}"* ]] || return 1
+    action="${rest%%"}}"*}"
+    rest="${rest#*"}}"}"
+    [[ "$text" == *"}}"* ]] && return 1
+    if [[ -n "$text" ]]; then
+      SBX_TPL_ARGS+=(--arg "t$n" "$text")
+      parts+=("\$t$n")
+      n=$((n + 1))
+    fi
+    action="${action#"${action%%[! ]*}"}"
+    action="${action%"${action##*[! ]}"}"
+    local json=""
+    if [[ "$action" == "json "* ]]; then
+      json=1
+      action="${action#json }"
+      action="${action#"${action%%[! ]*}"}"
+    fi
+    [[ "$action" =~ ^\.([A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)?$ ]] || return 1
+    path="${action#.}"
+    if [[ -n "$path" ]]; then path="[\"${path//./\",\"}\"]"; else path="[]"; fi
+    SBX_TPL_ARGS+=(--argjson "p$n" "$path")
+    if [[ -n "$json" ]]; then
+      parts+=("(getpath(\$p$n) | tojson)")
+    else
+      parts+=("(getpath(\$p$n) | gt_fmt)")
+    fi
+    n=$((n + 1))
+  done
+  local joined
+  joined="$(IFS=,; echo "${parts[*]}")"
+  SBX_TPL_PROGRAM="$(sed -n '/^def gt_fmt:/,/^  end;/p' "$SBX_DOCKER_LIB/docker_template.jq")
+[${joined}] | join(\"\") + \$suffix"
 }
 
 # Render a list (ps, images, network ls): FORMAT may start with "table "; \t and \n are escapes.
