@@ -18,6 +18,8 @@ sandbox_setup_file() {
   local host="$BATS_FILE_TMPDIR/host" line
   local -a up_args=("$@")
   [[ ${#up_args[@]} -gt 0 ]] || up_args=(--no-plugin)
+  # `with-plugin`: install this repository's plugin too (the plugin's own suites).
+  [[ "${up_args[0]}" == with-plugin ]] && up_args=()
   if ! "$SANDBOX_CLI" up "$host" "${up_args[@]}" >"$BATS_FILE_TMPDIR/up.log" 2>&1; then
     {
       echo "# sandbox up $host ${up_args[*]} failed:"
