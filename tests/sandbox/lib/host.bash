@@ -79,14 +79,13 @@ dokku_log_fail_quiet() {
 
 # Fault injection (README, "Fault injection"). Rules: DIR/sandbox/faults/rules, one per line,
 # fields separated by tabs: NAME, CALL (N or N+), ACTION (exit|hang|kill), ARG (exit code,
-# seconds, or process name), MESSAGE. Counters: DIR/sandbox/faults/counts/<NAME with / and space as _>.
-sbx_fault_check() {
-  local name="$1" dir="$SANDBOX_ROOT/sandbox/faults"
-  [[ -s "$dir/rules" ]] || return 0
-  local counter="$dir/counts/${name//[ \/]/_}" count=0
-  mkdir -p "$dir/counts"
-  # flock keeps counts exact when commands run concurrently.
-  count=$(
+# seconds, or process name), MESSAGE, MATCH. A rule with a MATCH word only sees the calls whose
+# arguments contain that word, and counts them on their own. Counters:
+# DIR/sandbox/faults/counts/<NAME[@MATCH] with / and space as _>.
+# Usage: sbx_fault_check NAME [ARGS...]
+sbx_fault_counter_next() {
+  local counter="$1"
+  (
     exec 9>>"$counter.lock"
     flock 9
     local n=0
@@ -95,15 +94,45 @@ sbx_fault_check() {
     echo "$n" >"$counter"
     echo "$n"
   )
-  local rule_name rule_call action arg message
-  while IFS=$'\t' read -r rule_name rule_call action arg message; do
+  # Counter files stay writable for the sandbox user's later calls.
+  if sbx_is_root; then
+    chown "$(sbx_user)" "$counter" "$counter.lock" 2>/dev/null || true
+  fi
+}
+
+sbx_fault_check() {
+  local name="$1" dir="$SANDBOX_ROOT/sandbox/faults"
+  shift
+  [[ -s "$dir/rules" ]] || return 0
+  mkdir -p "$dir/counts"
+  local count
+  count=$(sbx_fault_counter_next "$dir/counts/${name//[ \/]/_}")
+  local -A match_counts=()
+  local rule_name rule_call action arg message match word found rule_count
+  while IFS=$'\t' read -r rule_name rule_call action arg message match; do
     [[ "$rule_name" == "$name" ]] || continue
-    if [[ "$rule_call" == *+ ]]; then
-      ((count >= ${rule_call%+})) || continue
-    else
-      ((count == rule_call)) || continue
+    [[ "$arg" == - ]] && arg=""
+    [[ "$message" == - ]] && message=""
+    [[ "$match" == - ]] && match=""
+    rule_count="$count"
+    if [[ -n "$match" ]]; then
+      found=false
+      for word in "$@"; do
+        [[ "$word" == "$match" ]] && found=true
+      done
+      [[ "$found" == true ]] || continue
+      if [[ -z "${match_counts[$match]:-}" ]]; then
+        match_counts[$match]=$(sbx_fault_counter_next "$dir/counts/${name//[ \/]/_}@${match//[ \/]/_}")
+      fi
+      rule_count="${match_counts[$match]}"
     fi
-    echo "$(date -u +%FT%TZ) $name call $count: $action $arg" >>"$dir/fired"
+    if [[ "$rule_call" == *+ ]]; then
+      ((rule_count >= ${rule_call%+})) || continue
+    else
+      ((rule_count == rule_call)) || continue
+    fi
+    echo "$(date -u +%FT%TZ) $name${match:+ [$match]} call $rule_count: $action $arg" >>"$dir/fired"
+    sbx_is_root && chown "$(sbx_user)" "$dir/fired" 2>/dev/null
     case "$action" in
       exit)
         [[ -n "$message" ]] && echo "$message" >&2

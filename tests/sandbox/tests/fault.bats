@@ -78,7 +78,7 @@ SCRIPT
   "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" add 'dokku postgres:backup' --call 1 --exit 1 --stderr "boom"
   "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" add 'docker container exec' --call 2+ --hang
   run "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" list
-  assert_success "$(printf 'dokku postgres:backup\t1\texit\t1\tboom\ndocker exec\t2+\thang\t3600\t')"
+  assert_success "$(printf 'dokku postgres:backup\t1\texit\t1\tboom\t-\ndocker exec\t2+\thang\t3600\t-\t-')"
   run "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" clear
   assert_success
   run "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" list
@@ -95,4 +95,19 @@ SCRIPT
   assert_exit_status 2
   run "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" add 'dokku apps:list' --call 1 --exit 1 --hang
   assert_exit_status 2
+}
+
+@test "(fault) --match limits a rule to calls with that word and counts them on their own" {
+  "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" add 'dokku apps:exists' --match second --call 2 --exit 7 --stderr "matched"
+  run dokku apps:exists first
+  assert_exit_status 20
+  run dokku apps:exists second
+  assert_exit_status 20
+  run dokku apps:exists first
+  assert_exit_status 20
+  run dokku apps:exists second
+  assert_exit_status 7
+  assert_output "matched"
+  run dokku apps:exists second
+  assert_exit_status 20
 }
