@@ -3,6 +3,7 @@
 # and pg_restore through exec, localhost = the container's own socket, binary-safe pipes).
 load test_helper
 load docker_helper
+bats_require_minimum_version 1.5.0
 
 setup_file() {
   sandbox_setup_file
