@@ -22,9 +22,8 @@ teardown_file() { svc_teardown_file; }
 }
 
 @test "(postgres:exists) error when the service does not exist" {
-  bats_require_minimum_version 1.5.0
-  run --separate-stderr dokku postgres:exists not_existing_service
+  svc_run_streams dokku postgres:exists not_existing_service
   assert_exit_status 1
-  assert_equal "" "$output"
-  assert_equal " !     Postgres service not_existing_service does not exist" "$stderr"
+  assert_equal "" "$svc_stdout"
+  assert_equal " !     Postgres service not_existing_service does not exist" "$svc_stderr"
 }

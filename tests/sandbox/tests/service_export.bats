@@ -58,10 +58,9 @@ teardown_file() { svc_teardown_file; }
 
 @test "(postgres:export) pg_dump's status passes through" {
   echo "no_such_db" >"$PLUGIN_DATA_ROOT/l/DATABASE_NAME"
-  bats_require_minimum_version 1.5.0
-  run --separate-stderr dokku postgres:export l
+  svc_run_streams dokku postgres:export l
   echo "l" >"$PLUGIN_DATA_ROOT/l/DATABASE_NAME"
   assert_exit_status 1
-  assert_equal "" "$output"
-  assert_contains "$stderr" 'database "no_such_db" does not exist'
+  assert_equal "" "$svc_stdout"
+  assert_contains "$svc_stderr" 'database "no_such_db" does not exist'
 }

@@ -154,3 +154,13 @@ assert_line_equals() {
 actual: '${lines[$1]:-}'
 output: $output"
 }
+
+# svc_run_streams CMD...: run CMD keeping its streams apart (bats 1.8's --separate-stderr
+# strips the leading spaces of " !     " lines): sets status, svc_stdout, svc_stderr.
+svc_run_streams() {
+  local out="$BATS_TEST_TMPDIR/svc-stdout" err="$BATS_TEST_TMPDIR/svc-stderr"
+  status=0
+  "$@" >"$out" 2>"$err" || status=$?
+  svc_stdout="$(cat "$out")"
+  svc_stderr="$(cat "$err")"
+}

@@ -41,11 +41,10 @@ teardown() {
 }
 
 @test "(postgres:linked) error when not linked" {
-  bats_require_minimum_version 1.5.0
-  run --separate-stderr dokku postgres:linked l my-app
+  svc_run_streams dokku postgres:linked l my-app
   assert_exit_status 1
-  assert_equal "" "$output"
-  assert_equal " !     Service l is not linked to my-app" "$stderr"
+  assert_equal "" "$svc_stdout"
+  assert_equal " !     Service l is not linked to my-app" "$svc_stderr"
 }
 
 @test "(postgres:linked) a scheme change hides the link while LINKS still lists the app" {

@@ -31,9 +31,8 @@ b_svc"
   run dokku postgres:list
   assert_success
   assert_contains "${lines[*]}" "There are no Postgres services"
-  bats_require_minimum_version 1.5.0
-  run --separate-stderr dokku postgres:list
+  svc_run_streams dokku postgres:list
   assert_success
-  assert_equal "" "$output"
-  assert_equal " !     There are no Postgres services" "$stderr"
+  assert_equal "" "$svc_stdout"
+  assert_equal " !     There are no Postgres services" "$svc_stderr"
 }

@@ -39,9 +39,8 @@ teardown_file() { svc_teardown_file; }
 
 @test "(postgres:pause) already paused when there is no container: exit 0" {
   dokku postgres:stop l >/dev/null 2>&1
-  bats_require_minimum_version 1.5.0
-  run --separate-stderr dokku postgres:pause l
+  svc_run_streams dokku postgres:pause l
   assert_success
-  assert_equal "" "$output"
-  assert_equal " !     Service is already paused" "$stderr"
+  assert_equal "" "$svc_stdout"
+  assert_equal " !     Service is already paused" "$svc_stderr"
 }
