@@ -79,8 +79,8 @@ dokku_log_fail_quiet() {
 
 # Fault injection (README, "Fault injection"). Rules: DIR/sandbox/faults/rules, one per line,
 # fields separated by tabs: NAME, CALL (N or N+), ACTION (exit|hang|kill), ARG (exit code,
-# seconds, or process name), MESSAGE, MATCH. A rule with a MATCH word only sees the calls whose
-# arguments contain that word, and counts them on their own. Counters:
+# seconds, or process name), MESSAGE, MATCH. A rule with MATCH words only sees the calls whose
+# arguments contain those words consecutively, and counts them on their own. Counters:
 # DIR/sandbox/faults/counts/<NAME[@MATCH] with / and space as _>.
 # Usage: sbx_fault_check NAME [ARGS...]
 sbx_fault_counter_next() {
@@ -100,6 +100,22 @@ sbx_fault_counter_next() {
   fi
 }
 
+# sbx_args_contain "W1 W2" ARGS...: true when ARGS hold the words W1 W2 consecutively.
+sbx_args_contain() {
+  local -a words
+  read -r -a words <<<"$1"
+  shift
+  local -a args=("$@")
+  local i j
+  for ((i = 0; i + ${#words[@]} <= ${#args[@]}; i++)); do
+    for ((j = 0; j < ${#words[@]}; j++)); do
+      [[ "${args[i + j]}" == "${words[j]}" ]] || continue 2
+    done
+    return 0
+  done
+  return 1
+}
+
 sbx_fault_check() {
   local name="$1" dir="$SANDBOX_ROOT/sandbox/faults"
   shift
@@ -108,7 +124,7 @@ sbx_fault_check() {
   local count
   count=$(sbx_fault_counter_next "$dir/counts/${name//[ \/]/_}")
   local -A match_counts=()
-  local rule_name rule_call action arg message match word found rule_count
+  local rule_name rule_call action arg message match rule_count
   while IFS=$'\t' read -r rule_name rule_call action arg message match; do
     [[ "$rule_name" == "$name" ]] || continue
     [[ "$arg" == - ]] && arg=""
@@ -116,11 +132,7 @@ sbx_fault_check() {
     [[ "$match" == - ]] && match=""
     rule_count="$count"
     if [[ -n "$match" ]]; then
-      found=false
-      for word in "$@"; do
-        [[ "$word" == "$match" ]] && found=true
-      done
-      [[ "$found" == true ]] || continue
+      sbx_args_contain "$match" "$@" || continue
       if [[ -z "${match_counts[$match]:-}" ]]; then
         match_counts[$match]=$(sbx_fault_counter_next "$dir/counts/${name//[ \/]/_}@${match//[ \/]/_}")
       fi

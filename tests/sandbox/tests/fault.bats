@@ -111,3 +111,11 @@ SCRIPT
   run dokku apps:exists second
   assert_exit_status 20
 }
+
+@test "(fault) --match takes consecutive words" {
+  "$SANDBOX_CLI" fault "$SANDBOX_TEST_HOST" add 'dokku apps:exists' --match 'a b' --call 1 --exit 8
+  run dokku apps:exists b a
+  assert_exit_status 20
+  run dokku apps:exists a b
+  assert_exit_status 8
+}
