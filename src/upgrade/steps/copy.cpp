@@ -42,13 +42,14 @@ public:
                                    context.out.detail(fmt::format("{:.1f} MiB copied, {:.1f} MiB/s", bytes / mebibyte,
                                                                   bytes / mebibyte / std::max(elapsed.count(), 0.001)));
                                  });
-    if (!result.producer.ok()) {
-      throw failure(fmt::format("pg_dump of {} failed (exit {}): {}", plan.old_service, result.producer.exit_code,
-                                result.producer.last_error_line()));
-    }
+    // A restore that stops makes the dump die of a broken pipe: name the restore first then.
     if (!result.consumer.ok()) {
       throw failure(fmt::format("pg_restore into {} failed (exit {}): {}", plan.new_service, result.consumer.exit_code,
                                 result.consumer.last_error_line()));
+    }
+    if (!result.producer.ok()) {
+      throw failure(fmt::format("pg_dump of {} failed (exit {}): {}", plan.old_service, result.producer.exit_code,
+                                result.producer.last_error_line()));
     }
     for (const auto& line : host::split_lines(result.producer.err + result.consumer.err)) {
       if (!host::trim(line).empty()) {
