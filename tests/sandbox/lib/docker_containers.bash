@@ -124,7 +124,15 @@ sbx_container_find() {
     echo "$SANDBOX_DOCKER/containers/$ref.json"
     return 0
   fi
-  # the name index (names/<name> holds the id), then a unique id prefix
+  # the name index (names/<name> holds the id; rebuilt when it misses containers, e.g. on
+  # hosts made before it existed), then a unique id prefix
+  if [[ "$ref" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ && ! -f "$SANDBOX_DOCKER/names/$ref" ]]; then
+    sbx_container_files
+    shopt -s nullglob
+    local -a names=("$SANDBOX_DOCKER"/names/*)
+    shopt -u nullglob
+    ((${#names[@]} < ${#SBX_CFILES[@]})) && sbx_names_reindex
+  fi
   if [[ "$ref" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ && -f "$SANDBOX_DOCKER/names/$ref" ]]; then
     local id
     id="$(<"$SANDBOX_DOCKER/names/$ref")"
@@ -142,24 +150,17 @@ sbx_container_find() {
       return 0
     fi
   fi
-  sbx_container_files
-  ((${#SBX_CFILES[@]})) || return 1
-  local hits
-  hits="$(jq -r --arg ref "$ref" '
-      if .Name == "/" + $ref then "N \(input_filename)"
-      elif (.Id | startswith($ref)) then "P \(input_filename)" else empty end' "${SBX_CFILES[@]}")"
-  local byname prefix
-  byname="$(grep '^N ' <<<"$hits" | head -n1 | cut -c3-)"
-  if [[ -n "$byname" ]]; then
-    echo "$byname"
-    return 0
-  fi
-  prefix="$(grep '^P ' <<<"$hits" | cut -c3-)"
-  if [[ -n "$prefix" && "$(wc -l <<<"$prefix")" -eq 1 ]]; then
-    echo "$prefix"
-    return 0
-  fi
   return 1
+}
+
+sbx_names_reindex() {
+  mkdir -p "$SANDBOX_DOCKER/names"
+  sbx_container_files
+  ((${#SBX_CFILES[@]})) || return 0
+  local id name
+  while read -r id name; do
+    [[ -n "$name" ]] && printf '%s\n' "$id" >"$SANDBOX_DOCKER/names/$name"
+  done < <(jq -r '"\(.Id) \(.Name[1:])"' "${SBX_CFILES[@]}")
 }
 
 sbx_container_find_or_die() {
@@ -176,18 +177,31 @@ sbx_containers_using_image() {
 }
 
 # A container's fields, one per line, into the C_* variables.
+# A container's fields into the C_* variables (and its image's CAT_*), with one jq call:
+# NUL-separated scalars, then Config.Env (C_ENV) and the Mounts map (C_MOUNTS, "DST<TAB>SRC").
 sbx_container_load() {
   local file="$1"
   C_FILE="$file"
   local -a f
-  mapfile -t f < <(jq -r '.Id, .Name[1:], .State.Status, (.State.Running | tostring), .Sandbox.kind,
-      (.Sandbox.binset // ""), (.Sandbox.major // ""), (.Sandbox.ip // ""), (.Sandbox.octet // ""),
-      .HostConfig.RestartPolicy.Name, (.HostConfig.RestartPolicy.MaximumRetryCount | tostring),
-      (.Sandbox.version // ""), (.Config.StopSignal // "SIGTERM"), .Config.Image, (.HostConfig.AutoRemove | tostring)' "$file")
+  mapfile -d '' -t f < <(jq -j '
+    [.Id, .Name[1:], .State.Status, (.State.Running | tostring), (.Sandbox.kind // ""),
+     (.Sandbox.binset // ""), (.Sandbox.major // ""), (.Sandbox.ip // ""), (.Sandbox.octet // ""),
+     .HostConfig.RestartPolicy.Name, (.HostConfig.RestartPolicy.MaximumRetryCount | tostring),
+     (.Sandbox.version // ""), (.Config.StopSignal // "SIGTERM"), .Config.Image, (.HostConfig.AutoRemove | tostring),
+     ((.HostConfig.Links // []) | join(" ")), (.Sandbox.entry // ""), .Image,
+     ((.Config.Env // []) | length | tostring)]
+    + (.Config.Env // [])
+    + [(.Mounts | map("\(.Destination)\t\(.Source)") | join("\n"))]
+    | map(tostring + "\u0000") | add' "$file")
   C_ID="${f[0]}" C_NAME="${f[1]}" C_STATUS="${f[2]}" C_RUNNING="${f[3]}" C_KIND="${f[4]}"
   C_BINSET="${f[5]}" C_MAJOR="${f[6]}" C_IP="${f[7]}" C_OCTET="${f[8]}" C_RESTART="${f[9]}"
   C_RESTART_MAX="${f[10]}" C_VERSION="${f[11]}" C_STOPSIGNAL="${f[12]}" C_IMAGE="${f[13]}"
-  C_AUTOREMOVE="${f[14]}"
+  C_AUTOREMOVE="${f[14]}" C_LINKS="${f[15]}"
+  # the image the container was created from (kept in the container: the tag may have moved)
+  CAT_KIND="${f[4]}" CAT_BINSET="${f[5]}" CAT_MAJOR="${f[6]}" CAT_VERSION="${f[11]}" CAT_ENTRY="${f[16]}" IMG_ID="${f[17]}"
+  local n="${f[18]}"
+  C_ENV=("${f[@]:19:n}")
+  C_MOUNTS="${f[19 + n]}"
   C_RUN="$SANDBOX_DOCKER/run/$C_ID"
   C_LOG="$SANDBOX_DOCKER/containers/$C_ID.log"
   C_SOCKDIR="$(sbx_socket_root)/$C_OCTET"
@@ -315,8 +329,8 @@ sbx_container_build() {
   local cmdpath="$1" image_ref="$2" image_file="$3"
   shift 3
   local -a cmd=("$@")
-  local id
-  id="$(sbx_random_hex 32)"
+  local id="${SBX_NEW_ID:-}"
+  [[ -n "$id" ]] || id="$(sbx_random_hex 32)"
 
   local name="${SBX_F[name]:-}"
   if [[ -n "$name" ]]; then
@@ -582,7 +596,8 @@ sbx_mount_json() {
 sbx_allocate_octet() {
   sbx_container_files
   local used="" o
-  ((${#SBX_CFILES[@]})) && used="$(jq -r '.Sandbox.octet // empty' "${SBX_CFILES[@]}" | sort -n | tr '\n' ' ')"
+  # jq writes the files pretty-printed: one '"octet": "N"' line each
+  ((${#SBX_CFILES[@]})) && used="$(grep -ho '"octet": "[0-9]*"' "${SBX_CFILES[@]}" | tr -dc '0-9 \n' | tr '\n' ' ')"
   for ((o = 2; o < 255; o++)); do
     [[ " $used " == *" $o "* ]] || {
       echo "$o"
@@ -644,17 +659,21 @@ sbx_container_create_locked() {
   local name="${SBX_F[name]:-}"
   name="${name#/}"
   if [[ -n "$name" ]]; then
+    [[ -d "$SANDBOX_DOCKER/names" ]] || sbx_names_reindex
     local other
-    if other="$(sbx_container_find "$name")" && [[ "$(jq -r .Name "$other")" == "/$name" ]]; then
-      sbx_daemon_error "Conflict. The container name \"/$name\" is already in use by container \"$(jq -r .Id "$other")\". You have to remove (or rename) that container to be able to reuse that name."
+    if [[ -f "$SANDBOX_DOCKER/names/$name" ]]; then
+      other="$(<"$SANDBOX_DOCKER/names/$name")"
+      if [[ -f "$SANDBOX_DOCKER/containers/$other.json" ]]; then
+        sbx_daemon_error "Conflict. The container name \"/$name\" is already in use by container \"$other\". You have to remove (or rename) that container to be able to reuse that name."
+      fi
     fi
   fi
   local json id
-  json="$(sbx_container_build "$cmdpath" "$image_ref" "$image_file" "$@")" || return 1
-  id="$(jq -r .Id <<<"$json")"
+  id="$(sbx_random_hex 32)"
+  json="$(SBX_NEW_ID="$id" sbx_container_build "$cmdpath" "$image_ref" "$image_file" "$@")" || return 1
   printf '%s\n' "$json" | sbx_write_atomic "$SANDBOX_DOCKER/containers/$id.json"
   mkdir -p "$SANDBOX_DOCKER/names"
-  printf '%s\n' "$id" >"$SANDBOX_DOCKER/names/$(jq -r '.Name[1:]' <<<"$json")"
+  printf '%s\n' "$id" >"$SANDBOX_DOCKER/names/${name:-sandbox_${id:0:8}}"
   : >"$SANDBOX_DOCKER/containers/$id.log"
   echo "$id"
 }
@@ -709,8 +728,7 @@ sbx_container_start() {
   fi
   # linked containers must run
   local link
-  while IFS= read -r link; do
-    [[ -n "$link" ]] || continue
+  for link in $C_LINKS; do
     local lname="${link%%:*}" lfile lstatus
     lfile="$(sbx_container_find "$lname")" || {
       echo "Error response from daemon: could not get container for ${lname#/}" >&2
@@ -721,15 +739,15 @@ sbx_container_start() {
       echo "Error response from daemon: Cannot link to a non running container: $lname AS ${link#*:}" >&2
       return 1
     fi
-  done < <(jq -r '.HostConfig.Links // [] | .[]' "$file")
-  sbx_container_launch "$file"
+  done
+  sbx_container_launch "$file" loaded
 }
 
 # Mark FILE running and spawn its shim (as the current user, detached). Waits until the shim
 # has recorded its pid, not for the server.
 sbx_container_launch() {
   local file="$1"
-  sbx_container_load "$file"
+  [[ "${2:-}" == loaded && "${C_FILE:-}" == "$file" ]] || sbx_container_load "$file"
   rm -rf "$C_RUN"
   mkdir -p "$C_RUN"
   sbx_container_update "$file" '.State += {Status: "running", Running: true, Paused: false, Restarting: false,

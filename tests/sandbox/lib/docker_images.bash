@@ -254,14 +254,22 @@ EOF
 
 # The local image file holding tag REPO:TAG (prints the path), if any.
 sbx_local_image_by_tag() {
-  local ref="$1" f
+  local ref="$1" hex idx="$SANDBOX_DOCKER/images/.tags"
+  [[ -f "$idx" ]] || sbx_images_reindex
+  hex="$(awk -v r="$ref" '$1 == r { print $2; exit }' "$idx")"
+  [[ -n "$hex" && -f "$SANDBOX_DOCKER/images/$hex.json" ]] || return 1
+  echo "$SANDBOX_DOCKER/images/$hex.json"
+}
+
+# images/.tags: "REPO:TAG HEX" per local tag (rebuilt after every change, under the lock).
+sbx_images_reindex() {
+  mkdir -p "$SANDBOX_DOCKER/images"
   shopt -s nullglob
   local -a files=("$SANDBOX_DOCKER"/images/*.json)
   shopt -u nullglob
-  ((${#files[@]})) || return 1
-  f="$(jq -r --arg r "$ref" 'select((.RepoTags // []) | index($r)) | input_filename' "${files[@]}" | head -n1)"
-  [[ -n "$f" ]] || return 1
-  echo "$f"
+  if ((${#files[@]})); then
+    jq -r '.Id[7:] as $h | (.RepoTags // [])[] | "\(.) \($h)"' "${files[@]}"
+  fi | sbx_write_atomic "$SANDBOX_DOCKER/images/.tags"
 }
 
 # Find a local image by reference or (prefix of) id. Prints the path.
@@ -423,6 +431,7 @@ sbx_image_store() {
     sbx_image_json "$hex" "$created" "$norm" | sbx_write_atomic "$file"
     echo new-layers
   fi
+  sbx_images_reindex
 }
 
 # Make sure REF is a local image (pull it like docker run/create do, progress on stderr).
@@ -657,11 +666,13 @@ sbx_image_remove() {
   tags="$(jq -r '(.RepoTags // []) | length' "$file")"
   if [[ -n "$norm" ]] && jq -e --arg r "$norm" '(.RepoTags // []) | index($r)' "$file" >/dev/null && ((tags > 1)); then
     sbx_json_update "$file" '.RepoTags -= [$r]' --arg r "$norm"
+    sbx_images_reindex
     echo "Untagged: $norm"
     return 0
   fi
   jq -r '(.RepoTags // [])[] | "Untagged: \(.)"' "$file"
   rm -f "$file"
+  sbx_images_reindex
   echo "Deleted: $id"
 }
 

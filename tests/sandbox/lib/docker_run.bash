@@ -18,7 +18,8 @@ sbx_pathmap() {
   local file="$1"
   shift
   if [[ -n "$file" ]]; then
-    jq -r '.Mounts[] | "\(.Destination)\t\(.Source)"' "$file"
+    [[ "${C_FILE:-}" == "$file" ]] || sbx_container_load "$file"
+    [[ -n "$C_MOUNTS" ]] && printf '%s\n' "$C_MOUNTS"
   fi
   if [[ "${CAT_KIND:-}" == postgres && -n "${CAT_BINSET:-}" ]] && sbx_binset_paths "$CAT_BINSET"; then
     printf '%s\t%s\n' "/usr/lib/postgresql/$CAT_MAJOR/bin" "$BS_BIN" \
@@ -71,7 +72,8 @@ sbx_container_env() {
   shift 3
   local -a base=()
   if [[ -n "$file" ]]; then
-    mapfile -t base < <(jq -r '.Config.Env[]' "$file")
+    [[ "${C_FILE:-}" == "$file" ]] || sbx_container_load "$file"
+    base=("${C_ENV[@]}")
   fi
   local path="$SBX_SYSTEM_PATH"
   if [[ "$CAT_KIND" == postgres ]]; then
@@ -162,7 +164,6 @@ sbx_cmd_exec() {
     restarting) sbx_daemon_error "Container $C_ID is restarting, wait until the container is running" ;;
     *) sbx_daemon_error "container $C_ID is not running" ;;
   esac
-  sbx_image_load_for_container "$file"
   local map home="$C_RUN/home"
   map="$(sbx_pathmap "$file" "/var/run/postgresql	$C_SOCKDIR")"
   mkdir -p "$home"
@@ -196,14 +197,6 @@ sbx_cmd_exec() {
     exec env -i "${SBX_ENV[@]}" "${argv[@]}"
   fi
   exec env -i "${SBX_ENV[@]}" "${argv[@]}" </dev/null
-}
-
-# CAT_* of the image a container was created from (kept in the container: the image may have
-# been re-pulled or removed since).
-sbx_image_load_for_container() {
-  local line
-  line="$(jq -r '[.Image, .Sandbox.entry, .Sandbox.kind, .Sandbox.binset, .Sandbox.major, .Sandbox.version] | join(" ")' "$1")"
-  read -r IMG_ID CAT_ENTRY CAT_KIND CAT_BINSET CAT_MAJOR CAT_VERSION <<<"$line"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +361,17 @@ sbx_run_oneoff() {
     if [[ " ${mounted[*]} " != *" $ivol "* ]]; then
       mkdir -p "$tmp/volume$ivol"
       pairs+=("$ivol	$tmp/volume$ivol")
+      mounted+=("$ivol")
+    fi
+    # /var/lib/postgresql itself (when not a mount) lists what is mounted below it
+    if [[ " ${mounted[*]} " != *" /var/lib/postgresql "* ]]; then
+      local root="$tmp/rootfs/var/lib/postgresql" m p
+      mkdir -p "$root"
+      for p in "${pairs[@]}"; do
+        m="${p%%	*}"
+        [[ "$m" == /var/lib/postgresql/* && "${m#/var/lib/postgresql/}" != */* ]] && ln -s "${p#*	}" "$root/${m##*/}"
+      done
+      pairs+=("/var/lib/postgresql	$root")
     fi
   fi
   local map
@@ -633,7 +637,7 @@ sbx_shim_on_term() {
 # One run of the container's main process. Returns its exit status.
 sbx_shim_run_once() {
   local file="$1"
-  sbx_image_load_for_container "$file"
+  sbx_container_load "$file"
   local -a argv=()
   mapfile -t argv < <(jq -r '([.Path] + .Args)[]' "$file")
   case "$CAT_KIND" in
@@ -704,7 +708,7 @@ sbx_entrypoint_postgres() {
   map="$(sbx_pathmap "$file" "/var/run/postgresql	$C_SOCKDIR")"
   local -A env=()
   local e
-  while IFS= read -r e; do env[${e%%=*}]="${e#*=}"; done < <(jq -r '.Config.Env[]' "$file")
+  for e in "${C_ENV[@]}"; do env[${e%%=*}]="${e#*=}"; done
   local pgdata_c="${env[PGDATA]:-/var/lib/postgresql/data}"
   sbx_map_words "$map" "$pgdata_c"
   local pgdata="${SBX_MAPPED[0]}"
