@@ -142,6 +142,21 @@ sbx_stop_pid() {
   return 0
 }
 
+# Start "$@" detached (own session, cwd /, stdin /dev/null, output appended to LOG) without any
+# other inherited descriptor: a test runner waiting on its fd 3 must not wait for our servers.
+sbx_spawn_detached() {
+  local log="$1"
+  shift
+  (
+    local fd
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      ((fd > 2)) && exec {fd}>&-
+    done
+    cd / && exec setsid -f "$@" </dev/null >>"$log" 2>&1
+  )
+}
+
 # Replace or add NAME=VALUE lines in DIR/sandbox/env, keeping the file's owner.
 sbx_env_set() {
   local file="$1" tmp line name

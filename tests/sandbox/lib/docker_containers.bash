@@ -753,7 +753,7 @@ sbx_container_launch() {
   sbx_container_update "$file" '.State += {Status: "running", Running: true, Paused: false, Restarting: false,
       OOMKilled: false, Dead: false, Pid: 0, ExitCode: 0, Error: "", StartedAt: $now}
     | .Sandbox.manuallyStopped = false' --arg now "$(sbx_now)"
-  setsid -f "$SANDBOX_HOME/bin/docker" _sandbox shim "$C_ID" </dev/null >>"$C_LOG" 2>&1
+  sbx_spawn_detached "$C_LOG" "$SANDBOX_HOME/bin/docker" _sandbox shim "$C_ID"
   local i
   for ((i = 0; i < 200; i++)); do
     [[ -s "$C_RUN/shim.pid" ]] && return 0

@@ -190,7 +190,7 @@ sbx_cmd_exec() {
   fi
   cd "$workdir" 2>/dev/null || cd "$home" || exit 1
   if [[ -n "${SBX_F[detach]:-}" ]]; then
-    setsid -f env -i "${SBX_ENV[@]}" "${argv[@]}" </dev/null >>"$C_LOG" 2>&1
+    sbx_spawn_detached "$C_LOG" env -i "${SBX_ENV[@]}" "${argv[@]}"
     return 0
   fi
   if [[ -n "${SBX_F[interactive]:-}" ]]; then

@@ -63,8 +63,8 @@ sbx_s3_up() {
       port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
     fi
     : >"$log"
-    setsid -f node "$SBX_DOCKER_LIB/docker_s3rver.js" "$modules" "$SANDBOX_ROOT/s3" "$port" "$access" "$secret" \
-      "$SBX_S3_DEFAULT_BUCKET" </dev/null >>"$log" 2>&1
+    sbx_spawn_detached "$log" node "$SBX_DOCKER_LIB/docker_s3rver.js" "$modules" "$SANDBOX_ROOT/s3" "$port" "$access" "$secret" \
+      "$SBX_S3_DEFAULT_BUCKET"
     local i pid=""
     for ((i = 0; i < 200; i++)); do
       if grep -q '^S3rver listening' "$log" 2>/dev/null; then
