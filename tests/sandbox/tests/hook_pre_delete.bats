@@ -39,7 +39,10 @@ teardown_file() { svc_teardown_file; }
 @test "(post-app-clone-setup) the clone joins the service's LINKS" {
   svc_app_create my-app
   dokku postgres:link ls my-app >/dev/null
-  dokku apps:clone my-app my-clone >/dev/null
+  # The sandbox has no apps:clone: the trigger as apps:clone fires it.
+  svc_app_create my-clone
+  run as_sandbox_user plugn trigger post-app-clone-setup my-app my-clone
+  assert_success
   assert_equal "my-app
 my-clone" "$(cat "$PLUGIN_DATA_ROOT/ls/LINKS")"
   assert_equal "" "$(cat "$PLUGIN_DATA_ROOT/other/LINKS")"
@@ -77,7 +80,7 @@ my-clone" "$(cat "$PLUGIN_DATA_ROOT/ls/LINKS")"
 @test "(pre-start) nothing for a running service" {
   svc_app_create my-app
   dokku postgres:link ls my-app >/dev/null
-  run plugn trigger pre-start my-app
+  run as_sandbox_user plugn trigger pre-start my-app
   assert_success
   assert_output ""
   dokku postgres:unlink ls my-app >/dev/null
@@ -88,10 +91,10 @@ my-clone" "$(cat "$PLUGIN_DATA_ROOT/ls/LINKS")"
   svc_app_create my-app
   dokku postgres:link ls my-app >/dev/null
   dokku postgres:pause ls >/dev/null
-  run plugn trigger pre-restore k3s my-app
+  run as_sandbox_user plugn trigger pre-restore k3s my-app
   assert_success
   assert_output ""
-  run plugn trigger pre-restore docker-local my-app
+  run as_sandbox_user plugn trigger pre-restore docker-local my-app
   assert_success
   assert_output_contains "is not running, issuing service start"
   dokku postgres:unlink ls my-app >/dev/null
@@ -99,7 +102,7 @@ my-clone" "$(cat "$PLUGIN_DATA_ROOT/ls/LINKS")"
 }
 
 @test "(service-list) postgres:<service> per service" {
-  run plugn trigger service-list
+  run as_sandbox_user plugn trigger service-list
   assert_success
   assert_output "postgres:ls
 postgres:other"

@@ -6,7 +6,7 @@ load service_helper
 setup_file() {
   svc_setup_file
   svc_create l --image-version 15.18
-  svc_sql l "create table t (id int); insert into t values (1), (2), (3);" >/dev/null
+  svc_sql l "create table t (id int); insert into t values (1), (2), (3); grant select on t to public;" >/dev/null
 }
 teardown_file() { svc_teardown_file; }
 
@@ -44,15 +44,16 @@ teardown_file() { svc_teardown_file; }
   assert_exit_status 0
 }
 
-@test "(postgres:export) a custom-format archive of the one database, no owner or ACL" {
+@test "(postgres:export) a custom-format archive of the one database, without ACLs" {
   dokku postgres:export l >"$BATS_TEST_TMPDIR/l.dump"
   assert_equal "PGDMP" "$(head -c 5 "$BATS_TEST_TMPDIR/l.dump")"
   run pg_restore -l "$BATS_TEST_TMPDIR/l.dump"
   assert_success
   assert_output_contains "TABLE public t postgres"
   assert_output_contains "dbname: l"
+  assert_output_contains "ACL" 0
   run pg_restore -f - "$BATS_TEST_TMPDIR/l.dump"
-  assert_output_contains "OWNER TO" 0
+  assert_output_contains "COPY public.t (id) FROM stdin;"
   assert_output_contains "GRANT " 0
 }
 

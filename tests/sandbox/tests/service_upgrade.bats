@@ -8,6 +8,7 @@ setup_file() {
   svc_setup_file
   svc_create l --image-version 15 --custom-env "TZ=UTC" --config-options "-c max_connections=42"
   svc_sql l "create table t (id int); insert into t values (1);" >/dev/null
+  docker image pull postgres:15.18 >/dev/null
 }
 teardown_file() { svc_teardown_file; }
 
@@ -67,7 +68,8 @@ teardown_file() { svc_teardown_file; }
 @test "(postgres:upgrade) --restart-apps true with a linked app calls the removed ps_stop" {
   svc_app_create my-app
   dokku postgres:link l my-app >/dev/null
-  run dokku postgres:upgrade l --image-version 15 --restart-apps true
+  bats_require_minimum_version 1.5.0
+  run -127 dokku postgres:upgrade l --image-version 15 --restart-apps true
   assert_exit_status 127
   assert_output_contains "=====> Stopping all linked services"
   assert_output_contains "ps_stop: command not found"
