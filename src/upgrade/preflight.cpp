@@ -170,6 +170,7 @@ CheckResult check_new_service(Context& context)
     plan.new_service = *plan.settings.new_service;
   } else if (!plan.target_created.empty()) {
     plan.new_service = default_new_service_name(plan.settings.app, plan.target, plan.target_created);
+    check.reason = "named after the local image's date; the pull may bring a newer image and date";
   } else {
     return with_status(check, CheckStatus::warn,
                        "named after the image's Created date once it is pulled (or pass --new-service)");
@@ -182,7 +183,8 @@ CheckResult check_new_service(Context& context)
     return with_status(check, CheckStatus::fail,
                        fmt::format("Postgres service {} already exists: pass another --new-service", plan.new_service));
   }
-  check.reason = fmt::format("{} is free", plan.new_service);
+  check.reason = check.reason.empty() ? fmt::format("{} is free", plan.new_service)
+                                      : fmt::format("{} is free ({})", plan.new_service, check.reason);
   return check;
 }
 

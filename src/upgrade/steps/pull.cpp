@@ -38,7 +38,9 @@ public:
       throw failure(fmt::format("{} holds PostgreSQL {}, lower than the current {}: pass --allow-downgrade to force it",
                                 plan.target.full(), plan.target_major, plan.old_major));
     }
-    if (plan.new_service.empty()) {
+    // The name carries the image's date, which only the pull makes final: a tag re-published
+    // upstream (the seed's postgis refresh) gets a newer date than the local copy had.
+    if (!plan.settings.new_service) {
       plan.new_service = default_new_service_name(plan.settings.app, plan.target, plan.target_created);
       if (context.dokku.service_exists(plan.new_service)) {
         throw failure(fmt::format("Postgres service {} already exists: pass another --new-service", plan.new_service));
