@@ -60,6 +60,11 @@ const std::vector<Subcommand>& subcommands()
      "Check an upgrade for real and print what it would do without changing anything",
      true,
      commands::plan},
+    {"cleanup-vars",
+     "<app> [--dry-run]",
+     "Remove DOKKU_POSTGRES_*_URL and alias variables naming services that are gone or unlinked",
+     true,
+     commands::cleanup_vars},
   };
   return table;
 }

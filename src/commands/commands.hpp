@@ -8,5 +8,6 @@ namespace pgu::commands {
 int help(cli::Context& context);
 int run(cli::Context& context);
 int plan(cli::Context& context);
+int cleanup_vars(cli::Context& context);
 
 } // namespace pgu::commands
