@@ -899,6 +899,11 @@ sbx_cmd_rm() {
 sbx_container_remove() {
   local file="$1" volumes="${2:-}"
   sbx_container_load "$file"
+  # no process of a removed container may survive it
+  local pid
+  for pid in "$C_RUN/server.pid" "$C_RUN/shim.pid"; do
+    pid="$(sbx_pid_from_file "$pid")" && sbx_stop_pid "$pid" KILL 1
+  done
   if [[ -n "$volumes" ]]; then
     local v
     while IFS= read -r v; do

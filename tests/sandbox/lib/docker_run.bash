@@ -793,9 +793,13 @@ EOE
       echo "sandbox: no initdb template at $BS_TEMPLATE (run: tests/sandbox/sandbox prepare)" >&2
       return 1
     }
-    mkdir -p "$pgdata"
-    cp -R "$BS_TEMPLATE/." "$pgdata/"
-    chmod -R go-rwx "$pgdata"
+    if ! sbx_spare_take "$pgdata"; then
+      mkdir -p "$pgdata"
+      # sparse: the template's WAL segment is mostly zeros
+      cp -R --sparse=always "$BS_TEMPLATE/." "$pgdata/"
+      chmod -R go-rwx "$pgdata"
+    fi
+    sbx_spare_refill
     [[ "$user" != postgres ]] && echo "sandbox: POSTGRES_USER=$user is not emulated; the superuser is postgres" >&2
     echo "The files belonging to this database system will be owned by user \"$(id -un)\"."
     echo "sandbox: PGDATA initialised from the cached initdb template of $CAT_ENTRY (initdb -U postgres -E UTF8 --locale=C.UTF-8)"
@@ -821,7 +825,6 @@ EOE
   "${server[@]}" </dev/null &
   SBX_SHIM_CHILD=$!
   echo "$SBX_SHIM_CHILD" >"$C_RUN/server.pid"
-  sbx_container_update "$file" '.State.Pid = $pid' --argjson pid "$SBX_SHIM_CHILD"
   # readiness, then what the entrypoint's temporary server would have done
   local i ready=""
   for ((i = 0; i < 3000; i++)); do
@@ -844,6 +847,7 @@ EOE
     printf '\nPostgreSQL init process complete; ready for start up.\n\n'
   fi
   [[ -n "$ready" ]] && touch "$C_RUN/ready"
+  sbx_container_update "$file" '.State.Pid = $pid' --argjson pid "$SBX_SHIM_CHILD"
   local rc=0
   while true; do
     wait "$SBX_SHIM_CHILD" && rc=0 || rc=$?
@@ -851,6 +855,41 @@ EOE
   done
   SBX_SHIM_CHILD=""
   return "$rc"
+}
+
+# A spare copy of the template per server build (DIR/docker/spare/<template>), made in the
+# background after each use: initialising PGDATA is then a rename instead of a 40 MB copy.
+sbx_spare_path() { echo "$SANDBOX_DOCKER/spare/${BS_TEMPLATE##*/}"; }
+
+# Move the spare to PGDATA (an empty or missing directory). Fails when there is none.
+sbx_spare_take() {
+  local pgdata="$1" spare taken
+  spare="$(sbx_spare_path)"
+  [[ -d "$spare" ]] || return 1
+  taken="$spare.taken.$BASHPID"
+  mv -T "$spare" "$taken" 2>/dev/null || return 1
+  if [[ -d "$pgdata" ]] && ! rmdir "$pgdata" 2>/dev/null; then
+    rm -rf "$taken"
+    return 1
+  fi
+  mkdir -p "$(dirname "$pgdata")"
+  if ! mv -T "$taken" "$pgdata" 2>/dev/null; then
+    rm -rf "$taken"
+    mkdir -p "$pgdata"
+    return 1
+  fi
+}
+
+sbx_spare_refill() {
+  local spare
+  spare="$(sbx_spare_path)"
+  [[ -d "$spare" ]] && return 0
+  mkdir -p "$SANDBOX_DOCKER/spare"
+  sbx_spawn_detached /dev/null nice -n 10 bash -c '
+    spare="$1" template="$2" tmp="$1.new.$$"
+    [[ -d "$spare" ]] && exit 0
+    cp -R --sparse=always "$template" "$tmp" && chmod -R go-rwx "$tmp" && mv -T "$tmp" "$spare" 2>/dev/null
+    rm -rf "$tmp"' _ "$spare" "$BS_TEMPLATE"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -923,6 +962,13 @@ sbx_daemon_down() {
   done
   sbx_s3_down
   rm -f "$SANDBOX_DOCKER/run/daemon.up"
+  # the per-container socket dirs are empty once their servers are gone
+  local root
+  root="$(sbx_socket_root)"
+  if [[ -d "$root" ]]; then
+    find "$root" -mindepth 1 -maxdepth 1 -type d -empty -delete 2>/dev/null || true
+    rmdir "$root" 2>/dev/null || true
+  fi
   [[ -d "$SANDBOX_DOCKER" ]] && sbx_docker_locked sbx_hosts_rebuild
   return 0
 }
