@@ -8,9 +8,11 @@ namespace {
 
 // Official images keep extensions in /usr/share/postgresql/<major>/extension (Debian) or
 // /usr/local/share/postgresql/extension (Alpine).
-constexpr const char* list_extensions_script =
-  "for d in /usr/share/postgresql/*/extension /usr/local/share/postgresql/extension; do "
-  "[ -d \"$d\" ] && ls \"$d\"; done; true";
+std::string list_extensions_script(int major)
+{
+  return "for d in /usr/share/postgresql/" + std::to_string(major)
+         + "/extension /usr/local/share/postgresql/extension; do [ -d \"$d\" ] && ls \"$d\"; done; true";
+}
 
 } // namespace
 
@@ -33,10 +35,10 @@ std::string Docker::server_version(const std::string& image) const
   return trim(run_checked(make({"docker", "container", "run", "--rm", "--entrypoint", "postgres", image, "--version"})));
 }
 
-std::set<std::string> Docker::available_extensions(const std::string& image) const
+std::set<std::string> Docker::available_extensions(const std::string& image, int major) const
 {
   const auto listing = run_checked(
-    make({"docker", "container", "run", "--rm", "--entrypoint", "sh", image, "-c", list_extensions_script}));
+    make({"docker", "container", "run", "--rm", "--entrypoint", "sh", image, "-c", list_extensions_script(major)}));
   std::set<std::string> names;
   constexpr std::string_view suffix = ".control";
   for (const auto& line : split_lines(listing)) {

@@ -25,8 +25,8 @@ public:
   std::optional<std::string> image_created(const std::string& image) const;
   // `postgres --version` run in the image: the server the image really holds.
   std::string server_version(const std::string& image) const;
-  // Extension names whose control files the image ships.
-  std::set<std::string> available_extensions(const std::string& image) const;
+  // Extension names whose control files the image (of that server major) ships.
+  std::set<std::string> available_extensions(const std::string& image, int major) const;
 
   std::vector<Mount> container_mounts(const std::string& container) const;
   bool container_running(const std::string& container) const;

@@ -376,7 +376,7 @@ std::vector<CheckResult> image_checks(Context& context)
   }
 
   auto extensions = pass("extensions", "every installed extension exists in the target image", "");
-  const auto available = context.docker.available_extensions(plan.target.full());
+  const auto available = context.docker.available_extensions(plan.target.full(), *major);
   std::vector<std::string> missing;
   for (const auto& name : plan.extensions) {
     if (!available.contains(name)) {

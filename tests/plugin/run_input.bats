@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# pgupgrade:run refuses bad input with one clear line and a documented exit code, and changes
+# nothing on the host.
+
+load plugin_helper
+
+setup_file() {
+  plugin_setup_file
+  app_with_service geo geodb postgis/postgis 15-3.3
+  service_sql geodb -d geodb -c "CREATE EXTENSION postgis" >/dev/null
+  app_with_service plain plaindb postgres 15.18
+  dokku apps:create lonely >/dev/null
+  dokku postgres:create spare --image postgres --image-version 14.23 >/dev/null
+  docker pull postgres:15.18 >/dev/null
+  docker pull postgres:14.23 >/dev/null
+}
+
+teardown_file() {
+  plugin_teardown_file
+}
+
+setup() {
+  {
+    host_state geo
+    host_state plain
+    host_state lonely
+    ls "$DOKKU_LIB_ROOT/services/postgres"
+  } >"$BATS_TEST_TMPDIR/before"
+}
+
+assert_nothing_changed() {
+  {
+    host_state geo
+    host_state plain
+    host_state lonely
+    ls "$DOKKU_LIB_ROOT/services/postgres"
+  } >"$BATS_TEST_TMPDIR/after"
+  diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "(pgupgrade:run) an unknown app is exit 20" {
+  run_stderr dokku pgupgrade:run ghost postgres 17.10
+  assert_exit_status 20
+  assert_output " !     App ghost does not exist"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) an app without a linked service is refused" {
+  run_stderr dokku pgupgrade:run lonely postgres 17.10 --skip-backup
+  assert_exit_status 1
+  assert_output " !     App lonely has no DATABASE_URL: link a postgres service or pass --service"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) malformed image names and versions are usage errors" {
+  local bad
+  for bad in "Postgres 17" "postgres:17 17" "postgres 17;rm" "postgres .17" "pg\$(id) 1" "../x 1"; do
+    # shellcheck disable=SC2086 # the pairs are meant to split
+    run_stderr dokku pgupgrade:run plain $bad
+    assert_exit_status 2
+    [[ "${#lines[@]}" -eq 1 && "${lines[0]}" == " !     Invalid image"* ]] || flunk "for '$bad': $output"
+  done
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) an image the registry does not have fails at the pull and changes nothing" {
+  run_stderr dokku pgupgrade:run plain postgres 99.1 --skip-backup
+  assert_exit_status 1
+  assert_contains "$output" " !     pull failed:"
+  assert_contains "$output" "manifest for postgres:99.1 not found"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) a downgrade is refused unless --allow-downgrade" {
+  run_stderr dokku pgupgrade:run plain postgres 14.23 --skip-backup
+  assert_exit_status 1
+  assert_output " !     postgres:14.23 holds PostgreSQL 14, lower than the current 15: pass --allow-downgrade to force it"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) an extension the target image lacks is refused before anything changes" {
+  run_stderr dokku pgupgrade:run geo postgres 15.18 --skip-backup
+  assert_exit_status 1
+  assert_output " !     postgres:15.18 lacks extension postgis installed in geodb"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) a new-service name that is taken or invalid is refused" {
+  run_stderr dokku pgupgrade:run plain postgres 15.18 --skip-backup --new-service spare
+  assert_exit_status 1
+  assert_output " !     Postgres service spare already exists: pass another --new-service"
+  run_stderr dokku pgupgrade:run plain postgres 15.18 --skip-backup --new-service 'a.b'
+  assert_exit_status 2
+  assert_contains "$output" "Invalid --new-service a.b"
+  assert_nothing_changed
+}
+
+@test "(pgupgrade:run) no backup bucket or credentials is refused unless --skip-backup" {
+  run_stderr dokku pgupgrade:run plain postgres 15.18
+  assert_exit_status 1
+  assert_output " !     No backup bucket: plaindb has no backup schedule; pass --bucket or --skip-backup"
+  run_stderr dokku pgupgrade:run plain postgres 15.18 --bucket dokku-postgres
+  assert_exit_status 1
+  assert_contains "$output" "No backup credentials on plaindb"
+  assert_nothing_changed
+}
