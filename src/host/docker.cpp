@@ -6,6 +6,9 @@ namespace pgu::host {
 
 namespace {
 
+// The image dokku-postgres runs its backups with (PLUGIN_S3BACKUP_IMAGE).
+constexpr const char* s3backup_image = "dokku/s3backup:0.18.0";
+
 // Official images keep extensions in /usr/share/postgresql/<major>/extension (Debian) or
 // /usr/local/share/postgresql/extension (Alpine).
 std::string list_extensions_script(int major)
@@ -48,6 +51,22 @@ std::set<std::string> Docker::available_extensions(const std::string& image, int
     }
   }
   return names;
+}
+
+Command Docker::bucket_check_command(const std::string& bucket, const std::string& access_key_id, const std::string& secret,
+                                     const std::string& region, const std::string& endpoint) const
+{
+  std::vector<std::string> argv{"docker", "container", "run", "--rm", "--env", "AWS_ACCESS_KEY_ID", "--env", "AWS_SECRET_ACCESS_KEY",
+                                "--env", "AWS_DEFAULT_REGION", "--entrypoint", "aws", s3backup_image, "s3api", "head-bucket",
+                                "--bucket", bucket.substr(0, bucket.find('/'))};
+  if (!endpoint.empty()) {
+    argv.insert(argv.end(), {"--endpoint-url", endpoint});
+  }
+  auto command = make(std::move(argv));
+  command.set_env = {{"AWS_ACCESS_KEY_ID", access_key_id},
+                     {"AWS_SECRET_ACCESS_KEY", secret},
+                     {"AWS_DEFAULT_REGION", region.empty() ? "us-east-1" : region}};
+  return command;
 }
 
 std::vector<Mount> Docker::container_mounts(const std::string& container) const

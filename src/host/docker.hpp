@@ -28,6 +28,11 @@ public:
   // Extension names whose control files the image (of that server major) ships.
   std::set<std::string> available_extensions(const std::string& image, int major) const;
 
+  // `aws s3api head-bucket` in dokku-postgres's own s3backup image, with the service's keys
+  // passed by name (never in argv): whether the bucket exists and the keys reach it.
+  Command bucket_check_command(const std::string& bucket, const std::string& access_key_id, const std::string& secret,
+                               const std::string& region, const std::string& endpoint) const;
+
   std::vector<Mount> container_mounts(const std::string& container) const;
   bool container_running(const std::string& container) const;
 

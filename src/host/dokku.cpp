@@ -34,6 +34,11 @@ bool Dokku::maintenance_enabled(const std::string& app) const
   return trim(run_checked(make({"dokku", "maintenance:report", app, "--maintenance-enabled"}))) == "true";
 }
 
+std::string Dokku::ps_report(const std::string& app, const std::string& flag) const
+{
+  return trim(run_checked(make({"dokku", "ps:report", app, flag})));
+}
+
 Command Dokku::maintenance_command(const std::string& app, bool enable) const
 {
   return make({"dokku", enable ? "maintenance:enable" : "maintenance:disable", app});

@@ -40,6 +40,8 @@ public:
   Command config_unset_command(const std::string& app, const std::vector<std::string>& keys) const;
 
   bool maintenance_enabled(const std::string& app) const;
+  // ps:report's --deployed and --running values ("true", "false", "mixed").
+  std::string ps_report(const std::string& app, const std::string& flag) const;
   Command maintenance_command(const std::string& app, bool enable) const;
 
   bool service_exists(const std::string& service) const;

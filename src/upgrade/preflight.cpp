@@ -255,7 +255,17 @@ CheckResult check_backup(Context& context)
                        fmt::format("No backup credentials on {}: dokku postgres:backup-auth {} …, or pass --skip-backup",
                                    plan.old_service, plan.old_service));
   }
-  check.reason = fmt::format("bucket {}, credentials of {}", effective.bucket, plan.old_service);
+  if (const auto& auth = context.old_files().backup_auth; auth && !effective.use_iam) {
+    const auto reached = context.docker.run(context.docker.bucket_check_command(effective.bucket, auth->access_key_id,
+                                                                                auth->secret_access_key, auth->region,
+                                                                                auth->endpoint_url));
+    if (!reached.ok()) {
+      return with_status(check, CheckStatus::fail,
+                         fmt::format("Bucket {} is not reachable with the backup credentials of {}: {}", effective.bucket,
+                                     plan.old_service, reached.last_error_line()));
+    }
+  }
+  check.reason = fmt::format("bucket {} reachable with the credentials of {}", effective.bucket, plan.old_service);
   if (effective.schedule.empty()) {
     return with_status(check, CheckStatus::warn,
                        fmt::format("{} has no backup schedule: the new service gets none (pass --schedule)", plan.old_service));

@@ -104,3 +104,16 @@ assert_nothing_changed() {
   assert_contains "$output" "No backup credentials on plaindb"
   assert_nothing_changed
 }
+
+@test "(pgupgrade:run) a bucket the credentials cannot reach is refused" {
+  dokku postgres:backup-auth plaindb "$SANDBOX_S3_ACCESS_KEY" "$SANDBOX_S3_SECRET_KEY" us-east-1 s3v4 "$SANDBOX_S3_ENDPOINT"
+  run_stderr dokku pgupgrade:run plain postgres 15.18 --bucket no-such-bucket
+  assert_exit_status 1
+  assert_contains "$output" " !     Bucket no-such-bucket is not reachable with the backup credentials of plaindb"
+  run dokku pgupgrade:plan plain postgres 15.18 --bucket dokku-postgres
+  assert_success
+  assert_contains "$output" "bucket dokku-postgres reachable with the credentials of plaindb"
+  assert_output_contains "$SANDBOX_S3_SECRET_KEY" 0
+  dokku postgres:backup-deauth plaindb
+  assert_nothing_changed
+}

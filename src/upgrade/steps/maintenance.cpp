@@ -1,4 +1,5 @@
 #include "upgrade/steps/steps.hpp"
+#include "util/error.hpp"
 #include "util/output.hpp"
 #include "util/time.hpp"
 
@@ -71,6 +72,10 @@ public:
   {
     if (!context.plan.maintenance_was_enabled) {
       context.dokku.run_checked(context.dokku.maintenance_command(context.plan.settings.app, false));
+    }
+    const auto& app = context.plan.settings.app;
+    if (context.dokku.ps_report(app, "--deployed") == "true" && context.dokku.ps_report(app, "--running") != "true") {
+      throw failure(fmt::format("{} is not running after the switch: see dokku ps:report {} and dokku logs {}", app, app, app));
     }
     context.facts["window.end"] = now_utc();
     context.facts["window.end_ms"] = epoch_millis();
