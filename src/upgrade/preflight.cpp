@@ -268,7 +268,8 @@ CheckResult check_backup(Context& context)
   check.reason = fmt::format("bucket {} reachable with the credentials of {}", effective.bucket, plan.old_service);
   if (effective.schedule.empty()) {
     return with_status(check, CheckStatus::warn,
-                       fmt::format("{} has no backup schedule: the new service gets none (pass --schedule)", plan.old_service));
+                       fmt::format("{}; {} has no backup schedule: the new service gets none (pass --schedule)", check.reason,
+                                   plan.old_service));
   }
   return check;
 }
