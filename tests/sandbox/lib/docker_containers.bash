@@ -805,7 +805,12 @@ sbx_container_stop() {
     done
     sbx_stop_pid "$shim" TERM 5
   fi
-  # whatever happened, the container is now stopped
+  # whatever happened, the container is now stopped (the shim normally recorded it already)
+  if grep -q '"Status": "exited"' "$file" && grep -q "\"manuallyStopped\": $([[ "$why" == manual ]] && echo true || echo false)" "$file"; then
+    rm -f "$C_RUN/ready" "$C_RUN/server.pid" "$C_RUN/shim.pid"
+    [[ "$C_AUTOREMOVE" == true ]] && sbx_container_remove "$file" 1
+    return 0
+  fi
   sbx_container_update "$file" '
     (if .State.Status == "exited" or .State.Status == "created" then . else
       .State += {Status: "exited", Running: false, Paused: false, Restarting: false, Pid: 0,
