@@ -84,6 +84,25 @@ teardown_file() { sandbox_teardown_file; }
   assert_contains "$(cat "$SANDBOX_STATE/hosts")" "$(docker_ip dokku.postgres.c17) dokku.postgres.c17"
 }
 
+@test "(sandbox psql) superuser psql on the service's socket" {
+  run "$SANDBOX_CLI" psql "$SANDBOX_TEST_HOST" c17 -Atc "select current_user, current_setting('server_version')"
+  assert_success "postgres|17.10"
+  run "$SANDBOX_CLI" psql "$SANDBOX_TEST_HOST" nosuch -c "select 1"
+  assert_failure
+  assert_output " !     sandbox: no container dokku.postgres.nosuch on $SANDBOX_TEST_HOST"
+}
+
+@test "(docker container create) concurrent creates get distinct addresses" {
+  local i
+  for i in 1 2 3 4; do
+    docker container create --name="par$i" -e POSTGRES_PASSWORD=x postgres:17.10 >/dev/null &
+  done
+  wait
+  run bash -c 'for i in 1 2 3 4; do jq -r .Sandbox.ip "$(ls "$1"/docker/containers/*.json | xargs grep -l "\"/par$i\"")"; done | sort -u | wc -l' _ "$SANDBOX_TEST_HOST"
+  assert_success "4"
+  docker container rm par1 par2 par3 par4 >/dev/null
+}
+
 @test "(docker container start) every catalogue image runs its own server version" {
   local img want name
   for img in postgres:14.23=14.23 postgres:15.18=15.18 postgres:16.14=16.14 postgres:18.4=18.4 postgis/postgis:15-3.3=15.18; do
