@@ -14,7 +14,7 @@ constexpr const char* s3backup_image = "dokku/s3backup:0.18.0";
 std::string list_extensions_script(int major)
 {
   return "for d in /usr/share/postgresql/" + std::to_string(major)
-         + "/extension /usr/local/share/postgresql/extension; do [ -d \"$d\" ] && ls \"$d\"; done; true";
+         + R"(/extension /usr/local/share/postgresql/extension; do [ -d "$d" ] && ls "$d"; done; true)";
 }
 
 } // namespace

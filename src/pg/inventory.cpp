@@ -35,6 +35,7 @@ std::vector<std::string> tables(const Database& database)
     "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r', 'm') AND {} AND (c.relkind <> 'm' OR c.relispopulated) ORDER BY 1;",
     user_relation));
+  names.reserve(rows.size());
   for (const auto& row : rows) {
     names.push_back(row.at(0));
   }

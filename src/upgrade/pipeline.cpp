@@ -131,6 +131,7 @@ std::vector<std::string> Pipeline::undo_from(std::size_t last)
 std::vector<StepRecord> pending_records(const std::vector<std::unique_ptr<Step>>& steps)
 {
   std::vector<StepRecord> records;
+  records.reserve(steps.size());
   for (const auto& step : steps) {
     records.push_back({step->name(), StepState::pending, "", "", 0, ""});
   }

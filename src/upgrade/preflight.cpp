@@ -15,7 +15,7 @@ namespace pgu::upgrade {
 
 namespace {
 
-constexpr std::int64_t mebibyte = 1024 * 1024;
+constexpr std::int64_t mebibyte = std::int64_t{1024} * 1024;
 // A restore writes its tables, indexes and WAL fresh; leave room above the old size.
 constexpr double new_data_factor = 1.3;
 constexpr std::int64_t disk_margin = 256 * mebibyte;

@@ -21,7 +21,7 @@ namespace pgu {
 
 namespace {
 
-constexpr std::size_t buffer_size = 256 * 1024;
+constexpr std::size_t buffer_size = std::size_t{256} * 1024;
 constexpr auto progress_interval = std::chrono::seconds(1);
 constexpr auto poll_interval = std::chrono::milliseconds(20);
 

@@ -89,7 +89,7 @@ TEST_CASE("help is in Dokku's layout")
   CHECK(help.starts_with("Usage: dokku pgupgrade[:COMMAND]\n\n"));
   CHECK(help.find("\nAdditional commands:\n") != std::string::npos);
   CHECK(help.find("    pgupgrade:run <app> <image> <version> [--flags]  ") != std::string::npos);
-  CHECK(cli::help_lines(false).find(",") != std::string::npos);
+  CHECK(cli::help_lines(false).find(',') != std::string::npos);
   for (const auto& subcommand : cli::subcommands()) {
     CHECK(subcommand.description.find(',') == std::string::npos);
   }

@@ -39,8 +39,8 @@ public:
                                      return;
                                    }
                                    last_report = std::chrono::steady_clock::now();
-                                   context.out.detail(fmt::format("{:.1f} MiB copied, {:.1f} MiB/s", bytes / mebibyte,
-                                                                  bytes / mebibyte / std::max(elapsed.count(), 0.001)));
+                                   context.out.detail(fmt::format("{:.1f} MiB copied, {:.1f} MiB/s", static_cast<double>(bytes) / mebibyte,
+                                                                  static_cast<double>(bytes) / mebibyte / std::max(elapsed.count(), 0.001)));
                                  });
     // A restore that stops makes the dump die of a broken pipe: name the restore first then.
     if (!result.consumer.ok()) {
@@ -59,7 +59,7 @@ public:
     const auto seconds = std::chrono::duration<double>(result.producer.elapsed).count();
     context.facts["copy.bytes"] = std::to_string(result.bytes);
     context.facts["copy.seconds"] = fmt::format("{:.1f}", seconds);
-    context.out.detail(fmt::format("{:.1f} MiB in {:.1f} s", result.bytes / mebibyte, seconds));
+    context.out.detail(fmt::format("{:.1f} MiB in {:.1f} s", static_cast<double>(result.bytes) / mebibyte, seconds));
     // Database-level settings are not dumped, so the fence cannot travel; prove it.
     if (pg::fence_raised(context.new_database())) {
       pg::lift_fence(context.new_database());
