@@ -1,6 +1,6 @@
 #include "upgrade/upgrade.hpp"
 
-#include "report/report.hpp"
+#include "report/emit.hpp"
 #include "upgrade/pipeline.hpp"
 #include "upgrade/preflight.hpp"
 #include "upgrade/steps/steps.hpp"
@@ -59,8 +59,7 @@ int run_upgrade(const Output& out, CommandRunner& runner, const Settings& settin
       context.plan.new_service = default_new_service_name(settings.app, context.plan.target, "YYYY-MM-DD");
     }
     const auto commands = context.plan.blocked() ? std::vector<std::string>{} : planned_commands(context, steps);
-    const auto report = report::plan_report(context.plan, commands);
-    out.out() << report::render_text(report);
+    report::emit_plan_report(out, paths, settings, report::plan_report(context.plan, commands));
     for (const auto& check : context.plan.checks) {
       if (check.status == CheckStatus::fail) {
         out.error(check.reason);
@@ -91,7 +90,7 @@ int run_upgrade(const Output& out, CommandRunner& runner, const Settings& settin
   }
   Pipeline pipeline(context, journal, std::move(steps));
   pipeline.run();
-  out.out() << report::render_text(report::run_report(journal.record()));
+  report::emit_run_report(out, paths, settings, report::run_report(journal.record()));
   return to_int(ExitCode::ok);
 }
 
