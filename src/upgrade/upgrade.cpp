@@ -89,7 +89,13 @@ int run_upgrade(const Output& out, CommandRunner& runner, const Settings& settin
     }
   }
   Pipeline pipeline(context, journal, std::move(steps));
-  pipeline.run();
+  try {
+    pipeline.run();
+  } catch (const Error&) {
+    // A failed or rolled-back run is reported as much as a finished one.
+    report::emit_run_report(out, paths, settings, report::run_report(journal.record()));
+    throw;
+  }
   report::emit_run_report(out, paths, settings, report::run_report(journal.record()));
   return to_int(ExitCode::ok);
 }
