@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/output.hpp"
 #include "util/process.hpp"
+#include "util/signals.hpp"
 
 #include <fmt/format.h>
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv)
 {
   const std::vector<std::string> arguments(argv, argv + argc);
   const pgu::Output out(std::cout, std::cerr);
+  pgu::install_stop_handlers();
   try {
     return dispatch(arguments, out);
   } catch (const pgu::Error& e) {

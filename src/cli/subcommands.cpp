@@ -65,6 +65,10 @@ const std::vector<Subcommand>& subcommands()
      "Remove DOKKU_POSTGRES_*_URL and alias variables naming services that are gone or unlinked",
      true,
      commands::cleanup_vars},
+    {"status", "<app>", "Show the last upgrade's journal beside the host's state and what to do next", true, commands::status},
+    {"resume", "<app>", "Continue an interrupted or failed upgrade from its first unfinished step", true, commands::resume},
+    {"rollback", "<app>", "Undo an upgrade step by step while the old service exists", true, commands::rollback},
+    {"finalize", "<app>", "Destroy the old service an upgrade run with --keep-old kept", true, commands::finalize},
   };
   return table;
 }

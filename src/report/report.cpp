@@ -1,6 +1,12 @@
 #include "report/report.hpp"
 
+#include "report/clean.hpp"
+#include "report/json.hpp"
 #include "util/time.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace pgu::report {
 
@@ -16,6 +22,33 @@ constexpr double verify_bytes_per_second = 400e6;
 constexpr double fixed_seconds = 15;
 
 } // namespace
+
+std::string mebibytes(std::int64_t bytes)
+{
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+std::size_t count_checks(const upgrade::Plan& plan, upgrade::CheckStatus status)
+{
+  return static_cast<std::size_t>(
+    std::count_if(plan.checks.begin(), plan.checks.end(), [&](const auto& check) { return check.status == status; }));
+}
+
+std::string render(const Report& report, upgrade::ReportFormat format)
+{
+  const auto clean = cleaned(report);
+  switch (format) {
+  case upgrade::ReportFormat::json:
+    return render_json(clean);
+  case upgrade::ReportFormat::markdown:
+    return render_markdown(clean);
+  case upgrade::ReportFormat::junit:
+    return render_junit(clean);
+  case upgrade::ReportFormat::text:
+    break;
+  }
+  return render_text(clean);
+}
 
 double estimate_window_seconds(std::int64_t database_bytes, bool with_backup)
 {

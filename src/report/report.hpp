@@ -3,6 +3,7 @@
 #include "upgrade/journal.hpp"
 #include "upgrade/plan.hpp"
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,14 @@ Report run_report(const upgrade::JournalRecord& journal);
 // The window a plan expects: backup and copy of the database, verification, a restart.
 double estimate_window_seconds(std::int64_t database_bytes, bool with_backup);
 
+// "12.3 MiB".
+std::string mebibytes(std::int64_t bytes);
+std::size_t count_checks(const upgrade::Plan& plan, upgrade::CheckStatus status);
+
+// The formats of --format. Each expects a cleaned report (see clean.hpp); render() cleans it.
 std::string render_text(const Report& report);
+std::string render_markdown(const Report& report); // GitHub Flavored Markdown, for CI job summaries
+std::string render_junit(const Report& report);    // JUnit XML (docs/junit.xsd)
+std::string render(const Report& report, upgrade::ReportFormat format);
 
 } // namespace pgu::report

@@ -3,6 +3,7 @@
 #include "upgrade/steps/steps.hpp"
 #include "util/error.hpp"
 #include "util/output.hpp"
+#include "util/signals.hpp"
 #include "util/time.hpp"
 
 #include <fmt/format.h>
@@ -43,6 +44,9 @@ void Pipeline::run(std::size_t first)
   for (std::size_t i = first; i < steps_.size(); ++i) {
     auto& step = *steps_[i];
     auto* entry = record.step(step.name());
+    if (stop_requested()) {
+      stop(i, commit);
+    }
     context_.out.step(step.title(context_.plan));
     entry->state = StepState::running;
     entry->started = now_utc();
@@ -90,6 +94,28 @@ void Pipeline::run(std::size_t first)
   }
   record.state = "done";
   save();
+}
+
+void Pipeline::stop(std::size_t next, std::size_t commit)
+{
+  auto& record = journal_.record();
+  const auto& plan = context_.plan;
+  const auto signal = fmt::format("signal {}", stop_signal());
+  record.error = fmt::format("interrupted by {} before {}", signal, steps_[next]->name());
+  if (next <= commit) {
+    context_.out.warn(fmt::format("Interrupted by {}: rolling back", signal));
+    const auto leftovers = next > 0 ? undo_from(next - 1) : std::vector<std::string>{};
+    record.state = leftovers.empty() ? "rolled-back" : "interrupted";
+    save();
+    throw Error(ExitCode::interrupted,
+                leftovers.empty() ? fmt::format("Interrupted by {}; rolled back: {} runs on {}", signal, plan.settings.app, plan.old_service)
+                                  : fmt::format("Interrupted by {}; the rollback was incomplete: see dokku pgupgrade:status {}", signal,
+                                                plan.settings.app));
+  }
+  record.state = "interrupted";
+  save();
+  throw Error(ExitCode::interrupted, fmt::format("Interrupted by {} after the switch: {} runs on {}; finish with dokku pgupgrade:resume {}",
+                                                 signal, plan.settings.app, plan.new_service, plan.settings.app));
 }
 
 std::vector<std::string> Pipeline::undo_all()

@@ -26,6 +26,8 @@ public:
 private:
   void save();
   std::vector<std::string> undo_from(std::size_t last);
+  // A stop signal arrived before step `next`: roll back (before the commit step) or stop.
+  [[noreturn]] void stop(std::size_t next, std::size_t commit);
 
   Context& context_;
   Journal& journal_;

@@ -3,9 +3,11 @@
 #include "report/emit.hpp"
 #include "upgrade/pipeline.hpp"
 #include "upgrade/preflight.hpp"
+#include "upgrade/session.hpp"
 #include "upgrade/steps/steps.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/lock.hpp"
 #include "util/output.hpp"
 #include "util/time.hpp"
 
@@ -17,11 +19,6 @@
 namespace pgu::upgrade {
 
 namespace {
-
-std::filesystem::path journal_file(const host::Paths& paths, const std::string& app)
-{
-  return paths.app_state(app) / "journal.toml";
-}
 
 void refuse_unfinished(const host::Paths& paths, const std::string& app)
 {
@@ -68,8 +65,9 @@ int run_upgrade(const Output& out, CommandRunner& runner, const Settings& settin
     return context.plan.blocked() ? to_int(ExitCode::failure) : to_int(ExitCode::ok);
   }
 
-  refuse_unfinished(paths, settings.app);
   create_private_directory(paths.app_state(settings.app));
+  const AppLock lock(lock_file(paths, settings.app));
+  refuse_unfinished(paths, settings.app);
   JournalRecord record;
   record.app = settings.app;
   record.run_id = now_utc();

@@ -6,8 +6,8 @@
 
 #include <csignal>
 #include <future>
-#include <mutex>
-#include <set>
+#include <array>
+#include <atomic>
 #include <thread>
 
 #include <sys/types.h>
@@ -23,20 +23,14 @@ namespace {
 constexpr auto grace_period = std::chrono::seconds(5);
 constexpr auto poll_interval = std::chrono::milliseconds(20);
 
-std::mutex running_mutex;
-std::set<pid_t> running_groups;
+// Process groups of running children, in a fixed array of atomics so that a signal handler
+// may walk it (terminate_running_children is async-signal-safe).
+constexpr std::size_t most_children = 64;
+std::array<std::atomic<pid_t>, most_children> running_groups{};
 
 struct RunningGroup {
-  explicit RunningGroup(pid_t pid) : pid_(pid)
-  {
-    std::lock_guard lock(running_mutex);
-    running_groups.insert(pid_);
-  }
-  ~RunningGroup()
-  {
-    std::lock_guard lock(running_mutex);
-    running_groups.erase(pid_);
-  }
+  explicit RunningGroup(pid_t pid) : pid_(pid) { register_child_group(pid_); }
+  ~RunningGroup() { unregister_child_group(pid_); }
   RunningGroup(const RunningGroup&) = delete;
   RunningGroup& operator=(const RunningGroup&) = delete;
 
@@ -178,15 +172,33 @@ CommandResult ProcessRunner::run(const Command& command)
   return result;
 }
 
+void register_child_group(pid_t pid)
+{
+  for (auto& slot : running_groups) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) {
+      return;
+    }
+  }
+}
+
+void unregister_child_group(pid_t pid)
+{
+  for (auto& slot : running_groups) {
+    pid_t expected = pid;
+    if (slot.compare_exchange_strong(expected, 0)) {
+      return;
+    }
+  }
+}
+
 void terminate_running_children()
 {
-  std::set<pid_t> groups;
-  {
-    std::lock_guard lock(running_mutex);
-    groups = running_groups;
-  }
-  for (const auto pid : groups) {
-    ::kill(-pid, SIGTERM);
+  for (auto& slot : running_groups) {
+    const pid_t pid = slot.load();
+    if (pid > 0) {
+      ::kill(-pid, SIGTERM);
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include "util/command.hpp"
 
+#include <sys/types.h>
+
 namespace pgu {
 
 // Runs commands. Steps depend on this interface, so unit tests can answer for the host.
@@ -19,8 +21,10 @@ public:
   CommandResult run(const Command& command) override;
 };
 
-// Terminates every process group this process started and has not reaped yet (SIGTERM, then
-// SIGKILL after a grace period). Used on SIGINT/SIGTERM.
+// Sends SIGTERM to every child process group this process started and has not reaped yet.
+// Async-signal-safe: a second SIGINT/SIGTERM calls it from the handler.
 void terminate_running_children();
+void register_child_group(pid_t pid);
+void unregister_child_group(pid_t pid);
 
 } // namespace pgu

@@ -1,5 +1,7 @@
 #include "util/stream_pipe.hpp"
 
+#include "util/process.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -107,6 +109,18 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
                            bp::std_out > consumer_out, bp::std_err > consumer_err, io, OwnGroup{});
   bp::child producer_child(producer_exe, bp::args(arguments(producer)), environment(producer), bp::std_in < bp::null,
                            bp::std_out > from_producer, bp::std_err > producer_err, io, OwnGroup{});
+
+  register_child_group(consumer_child.id());
+  register_child_group(producer_child.id());
+  struct Unregister {
+    pid_t consumer;
+    pid_t producer;
+    ~Unregister()
+    {
+      unregister_child_group(consumer);
+      unregister_child_group(producer);
+    }
+  } unregister{consumer_child.id(), producer_child.id()};
 
   std::array<char, buffer_size> buffer{};
   bool stream_done = false;

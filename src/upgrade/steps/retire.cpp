@@ -1,5 +1,6 @@
 #include "upgrade/preflight.hpp"
 #include "upgrade/steps/steps.hpp"
+#include "util/error.hpp"
 #include "util/output.hpp"
 
 #include <fmt/format.h>
@@ -75,6 +76,25 @@ public:
     }
     context.dokku.run_checked(context.dokku.destroy_command(plan.old_service));
     context.out.detail(fmt::format("{} destroyed", plan.old_service));
+  }
+
+  // Only possible while the old service exists (--keep-old): link it again and give it back
+  // its backup schedule; the switch's undo then promotes it.
+  void undo(Context& context) override
+  {
+    const auto& plan = context.plan;
+    const auto& app = plan.settings.app;
+    if (!context.dokku.service_exists(plan.old_service)) {
+      throw failure(fmt::format("{} was destroyed: restore it from {} or the S3 backup", plan.old_service,
+                                context.fact("export.file").empty() ? "the safety export" : context.fact("export.file")));
+    }
+    if (variables_pointing_at(context.dokku.config(app), plan.old_service).empty()) {
+      context.dokku.run_checked(context.dokku.link_command(plan.old_service, app));
+    }
+    if (plan.settings.keep_old && plan.backup && !plan.backup->schedule.empty() && !plan.backup->bucket.empty()) {
+      context.dokku.run_checked(
+        context.dokku.backup_schedule_command(plan.old_service, plan.backup->schedule, plan.backup->bucket, plan.backup->use_iam));
+    }
   }
 
   bool done_on_host(Context& context) override
