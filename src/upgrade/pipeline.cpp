@@ -45,7 +45,7 @@ void Pipeline::run(std::size_t first)
     auto& step = *steps_[i];
     auto* entry = record.step(step.name());
     if (stop_requested()) {
-      stop(i, commit);
+      stop(fmt::format("before {}", step.name()), i <= commit, i);
     }
     context_.out.step(step.title(context_.plan));
     entry->state = StepState::running;
@@ -69,6 +69,10 @@ void Pipeline::run(std::size_t first)
         throw failure(fmt::format("{} failed after the switch: {}. {} runs on {}; {} is kept. Fix the cause, then: dokku "
                                   "pgupgrade:resume {}",
                                   step.name(), e.what(), plan.settings.app, plan.new_service, plan.old_service, plan.settings.app));
+      }
+      if (stop_requested()) {
+        // A second stop signal ended the step's children: this is the interruption, not a bug.
+        stop(step.name(), i <= commit, i + 1);
       }
       context_.out.warn(fmt::format("{} failed: {}", step.name(), e.what()));
       context_.out.step("Rolling back");
@@ -96,15 +100,15 @@ void Pipeline::run(std::size_t first)
   save();
 }
 
-void Pipeline::stop(std::size_t next, std::size_t commit)
+void Pipeline::stop(const std::string& where, bool roll_back, std::size_t steps_taken)
 {
   auto& record = journal_.record();
   const auto& plan = context_.plan;
   const auto signal = fmt::format("signal {}", stop_signal());
-  record.error = fmt::format("interrupted by {} before {}", signal, steps_[next]->name());
-  if (next <= commit) {
+  record.error = fmt::format("interrupted by {} ({})", signal, where);
+  if (roll_back) {
     context_.out.warn(fmt::format("Interrupted by {}: rolling back", signal));
-    const auto leftovers = next > 0 ? undo_from(next - 1) : std::vector<std::string>{};
+    const auto leftovers = steps_taken > 0 ? undo_from(steps_taken - 1) : std::vector<std::string>{};
     record.state = leftovers.empty() ? "rolled-back" : "interrupted";
     save();
     throw Error(ExitCode::interrupted,

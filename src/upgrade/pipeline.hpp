@@ -26,8 +26,8 @@ public:
 private:
   void save();
   std::vector<std::string> undo_from(std::size_t last);
-  // A stop signal arrived before step `next`: roll back (before the commit step) or stop.
-  [[noreturn]] void stop(std::size_t next, std::size_t commit);
+  // A stop signal arrived: undo the first `steps_taken` steps (before the switch) or just stop.
+  [[noreturn]] void stop(const std::string& where, bool roll_back, std::size_t steps_taken);
 
   Context& context_;
   Journal& journal_;
