@@ -9,6 +9,7 @@ int help(cli::Context& context);
 int run(cli::Context& context);
 int plan(cli::Context& context);
 int cleanup_vars(cli::Context& context);
+int report(cli::Context& context);
 int status(cli::Context& context);
 int resume(cli::Context& context);
 int rollback(cli::Context& context);

@@ -25,7 +25,7 @@ json::value text_or_null(const std::string& text)
 
 json::value text_or_null(const std::optional<std::string>& text)
 {
-  return text ? json::value(*text) : json::value(nullptr);
+  return text && !text->empty() ? json::value(*text) : json::value(nullptr);
 }
 
 json::value major_or_null(int major)
@@ -64,7 +64,11 @@ json::value number_fact(const Report& report, const std::string& key)
 
 json::array strings(const std::vector<std::string>& values)
 {
-  return {values.begin(), values.end()};
+  json::array array;
+  for (const auto& value : values) {
+    array.emplace_back(value);
+  }
+  return array;
 }
 
 json::object settings_json(const upgrade::Settings& settings)
