@@ -7,7 +7,10 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
@@ -68,6 +71,30 @@ upgrade::ReportFormat parse_format(const std::string& text)
   throw usage_error(fmt::format("Invalid --format {}: use text, json, markdown or junit", host::printable(text)));
 }
 
+// The operator names the report file; its folder must be there and writable before anything
+// runs, so a finished upgrade never ends in "cannot write the report".
+std::string checked_report_file(const std::string& file)
+{
+  if (file.empty()) {
+    throw usage_error("Invalid --report-file: empty path");
+  }
+  const std::filesystem::path path(file);
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error)) {
+    throw usage_error(fmt::format("Invalid --report-file {}: the folder {} does not exist", host::printable(file),
+                                  host::printable(folder.string())));
+  }
+  if (std::filesystem::is_directory(path, error)) {
+    throw usage_error(fmt::format("Invalid --report-file {}: it is a folder, give a file name", host::printable(file)));
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw usage_error(fmt::format("Invalid --report-file {}: the folder {} is not writable by this user", host::printable(file),
+                                  host::printable(folder.string())));
+  }
+  return file;
+}
+
 std::string checked_service(const std::string& name, const char* flag)
 {
   if (!host::is_valid_service_name(name)) {
@@ -99,8 +126,14 @@ upgrade::Settings parse_run_settings(const std::vector<std::string>& args)
     po::notify(values);
   } catch (const po::too_many_positional_options_error&) {
     throw usage_error("Too many arguments: expected <app> <image> <version> [--flags]");
-  } catch (const po::error& e) {
-    throw usage_error(host::printable(e.what()));
+  } catch (const po::unknown_option& e) {
+    // Never e.what(): Boost fills '%canonical_option%'-style placeholders in a loop that never
+    // ends when the user's text contains one (found by the fuzzer).
+    throw usage_error(fmt::format("unrecognised option '{}'", host::printable(e.get_option_name())));
+  } catch (const po::error_with_option_name& e) {
+    throw usage_error(fmt::format("Invalid or missing value for {}", host::printable(e.get_option_name())));
+  } catch (const po::error&) {
+    throw usage_error("Invalid arguments: expected <app> <image> <version> [--flags]");
   }
 
   upgrade::Settings settings;
@@ -154,10 +187,7 @@ upgrade::Settings parse_run_settings(const std::vector<std::string>& args)
     settings.format = parse_format(values["format"].as<std::string>());
   }
   if (values.count("report-file")) {
-    settings.report_file = values["report-file"].as<std::string>();
-    if (settings.report_file->empty()) {
-      throw usage_error("Invalid --report-file: empty path");
-    }
+    settings.report_file = checked_report_file(values["report-file"].as<std::string>());
   }
   if (values.count("command-timeout")) {
     settings.command_timeout_seconds = values["command-timeout"].as<unsigned>();

@@ -175,7 +175,8 @@ std::string markdown_fence(std::string_view content)
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
-  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+  std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fence;
 }
 
 } // namespace pgu::report

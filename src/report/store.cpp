@@ -18,9 +18,20 @@ namespace pgu::report {
 
 namespace {
 
+// UTC to the microsecond: names sort by age, and two reports never share one.
 std::string file_stamp()
 {
-  return fmt::format("{:%Y%m%dT%H%M%S}Z", std::chrono::floor<std::chrono::milliseconds>(Clock::now()));
+  return fmt::format("{:%Y%m%dT%H%M%S}Z", std::chrono::floor<std::chrono::microseconds>(Clock::now()));
+}
+
+std::filesystem::path new_report_file(const std::filesystem::path& dir, const std::string& kind)
+{
+  while (true) {
+    auto file = dir / fmt::format("{}-{}-{}.json", kind, file_stamp(), ::getpid());
+    if (!std::filesystem::exists(file)) {
+      return file;
+    }
+  }
 }
 
 } // namespace
@@ -55,7 +66,7 @@ std::filesystem::path store_report(const host::Paths& paths, const Report& repor
   create_private_directory(paths.app_state(app));
   const auto dir = reports_dir(paths, app);
   create_private_directory(dir);
-  const auto file = dir / fmt::format("{}-{}-{}.json", report.kind, file_stamp(), ::getpid());
+  auto file = new_report_file(dir, report.kind);
   write_file_atomically(file, render_json(report));
   auto files = stored_reports(paths, app, report.kind);
   if (files.size() > reports_kept) {

@@ -20,7 +20,7 @@ constexpr std::size_t reports_kept = 30;
 // DOKKU_LIB_ROOT/data/pgupgrade/<app>/reports: owner-only (0700), one JSON file per report.
 std::filesystem::path reports_dir(const host::Paths& paths, const std::string& app);
 
-// Writes a cleaned report as <kind>-<UTC time to the millisecond>-<pid>.json (0600,
+// Writes a cleaned report as <kind>-<UTC time to the microsecond>-<pid>.json (0600,
 // atomically), then removes all but the newest reports_kept of that kind. Returns the file.
 std::filesystem::path store_report(const host::Paths& paths, const Report& report);
 

@@ -11,7 +11,7 @@ TEST_CASE("valid_utf8 keeps well-formed text and replaces each bad byte with U+F
   CHECK(valid_utf8("a\xff" "b") == "a\xEF\xBF\xBD" "b");
   CHECK(valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong '/'
   CHECK(valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // a surrogate
-  CHECK(valid_utf8("\xF4\x90\x80\x80").find("\xF4") == std::string::npos); // above U+10FFFF
+  CHECK(valid_utf8("\xF4\x90\x80\x80").find('\xF4') == std::string::npos); // above U+10FFFF
   CHECK(valid_utf8("ok\xE2\x82") == "ok\xEF\xBF\xBD\xEF\xBF\xBD");      // truncated at the end
   CHECK(valid_utf8(std::string_view("nul\0byte", 8)) == std::string("nul\0byte", 8));
 }
