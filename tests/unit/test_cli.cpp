@@ -80,6 +80,9 @@ TEST_CASE("bad run arguments are usage errors (exit 2)")
   CHECK(usage_code({"web", "postgres", "17", "--keep-exports", "-1"}) == 2);
   CHECK(usage_code({"web", "postgres", "17", "--new-service", "../x"}) == 2);
   CHECK(usage_code({"web", "postgres", "17", "--serv", "x"}) == 2); // no abbreviations
+  // Found by the fuzzer: Boost's message formatting loops forever on its own placeholders.
+  CHECK(usage_code({"nob", "-naw-service%%%%--]%%%e%canonical_option%%%%--ap,%%%%%%%%"}) == 2);
+  CHECK(usage_code({"web", "postgres", "17", "--keep-exports", "%value%"}) == 2);
   CHECK(usage_code({"web", "postgres", "17"}) == 0);
 }
 
