@@ -18,7 +18,8 @@ snapshot() {
   host_state shop
   ls "$DOKKU_LIB_ROOT/services/postgres"
   docker image ls --format '{{.Repository}}:{{.Tag}}' | sort
-  find "$DOKKU_LIB_ROOT/data/pgupgrade" | sort
+  # A plan keeps its report (shop/reports/plan-*.json) and nothing else.
+  find "$DOKKU_LIB_ROOT/data/pgupgrade" | grep -vE '/pgupgrade/shop(/reports(/plan-[^/]*\.json)?)?$' | sort
 }
 
 @test "(pgupgrade:plan) a ready plan lists checks, commands in order and an estimate, and changes nothing" {
