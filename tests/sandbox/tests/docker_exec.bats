@@ -91,6 +91,7 @@ SQL
   assert_exit_status 1
   assert_output "Error response from daemon: No such container: nosuch"
   run -127 bash -c '"$@" 2>&1 >/dev/null' _ docker container exec dokku.postgres.e17 nosuchcommand
+  # shellcheck disable=SC2016 # docker's own text, $PATH included
   assert_output 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcommand": executable file not found in $PATH: unknown'
   run_stderr docker container exec -it dokku.postgres.e17 psql </dev/null
   assert_exit_status 1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # svc_stdout, svc_stderr: set by service_helper.bash (loaded)
 # postgres:export (contract §2.3).
 load test_helper
 load service_helper
@@ -29,7 +30,8 @@ teardown_file() { svc_teardown_file; }
   if ! [[ -t 0 ]]; then
     skip "stty needs a terminal on stdin"
   fi
-  export SSH_TTY=$(tty)
+  SSH_TTY=$(tty)
+  export SSH_TTY
   run dokku postgres:export l
   echo "output: $output"
   echo "status: $status"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # svc_stdout, svc_stderr: set by service_helper.bash (loaded)
 # postgres:linked (contract §2.15): the env side of "linked" (scheme-aware config grep).
 load test_helper
 load service_helper
