@@ -333,6 +333,7 @@ json::object to_json(const Report& report)
     steps.emplace_back(step_json(step));
   }
   object["steps"] = std::move(steps);
+  object["failed_step"] = text_or_null(failed_step(report));
   object["results"] = report.kind == "run" ? json::value(results_json(report)) : json::value(nullptr);
   json::object facts;
   for (const auto& [key, value] : report.facts) {

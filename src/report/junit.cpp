@@ -131,9 +131,9 @@ TestSuite run_suite(const Report& report)
     if (!step.detail.empty()) {
       test.out += step.detail + "\n";
     }
-    if (step.state == upgrade::StepState::failed) {
+    if (step_failed(report, step)) {
       test.verdict = TestCase::Verdict::failed;
-      test.type = "step failed";
+      test.type = step.state == upgrade::StepState::undone ? "step failed, undone by the rollback" : "step failed";
       test.message = step.detail.empty() ? report.error : step.detail;
     } else if (step.state != upgrade::StepState::done) {
       test.verdict = TestCase::Verdict::skipped;

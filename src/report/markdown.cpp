@@ -137,7 +137,10 @@ std::string steps_table(const Report& report)
   std::string text = "| Step | Outcome | Started | Ended | Duration | Detail |\n| --- | --- | --- | --- | --- | --- |\n";
   for (const auto& step : report.steps) {
     const bool ran = !step.started.empty();
-    text += fmt::format("| {} | {} {} | {} | {} | {} | {} |\n", md(step.name), step_icon(step.state), upgrade::to_string(step.state),
+    const auto outcome = step_failed(report, step) && step.state != upgrade::StepState::failed
+                           ? fmt::format("❌ failed, {}", upgrade::to_string(step.state))
+                           : fmt::format("{} {}", step_icon(step.state), upgrade::to_string(step.state));
+    text += fmt::format("| {} | {} | {} | {} | {} | {} |\n", md(step.name), outcome,
                         md(step.started), md(step.ended), ran ? fmt::format("{:.1f} s", step.seconds) : std::string(), md(step.detail));
   }
   return text;

@@ -34,6 +34,20 @@ std::size_t count_checks(const upgrade::Plan& plan, upgrade::CheckStatus status)
     std::count_if(plan.checks.begin(), plan.checks.end(), [&](const auto& check) { return check.status == status; }));
 }
 
+bool step_failed(const Report& report, const upgrade::StepRecord& step)
+{
+  if (step.state == upgrade::StepState::failed) {
+    return true;
+  }
+  return step.state == upgrade::StepState::undone && !step.detail.empty() && report.error.starts_with(step.name + " failed");
+}
+
+std::string failed_step(const Report& report)
+{
+  const auto found = std::find_if(report.steps.begin(), report.steps.end(), [&](const auto& step) { return step_failed(report, step); });
+  return found == report.steps.end() ? std::string() : found->name;
+}
+
 std::string render(const Report& report, upgrade::ReportFormat format)
 {
   const auto clean = cleaned(report);

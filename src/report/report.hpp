@@ -32,6 +32,12 @@ Report run_report(const upgrade::JournalRecord& journal);
 // The window a plan expects: backup and copy of the database, verification, a restart.
 double estimate_window_seconds(std::int64_t database_bytes, bool with_backup);
 
+// Whether this step is the one that failed: a rollback marks the failed step undone too, so it
+// is also an undone step that kept its error while the run's error names it.
+bool step_failed(const Report& report, const upgrade::StepRecord& step);
+// The name of the step that failed, empty if none did.
+std::string failed_step(const Report& report);
+
 // "12.3 MiB".
 std::string mebibytes(std::int64_t bytes);
 std::size_t count_checks(const upgrade::Plan& plan, upgrade::CheckStatus status);

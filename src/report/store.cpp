@@ -21,7 +21,10 @@ namespace {
 // UTC to the microsecond: names sort by age, and two reports never share one.
 std::string file_stamp()
 {
-  return fmt::format("{:%Y%m%dT%H%M%S}Z", std::chrono::floor<std::chrono::microseconds>(Clock::now()));
+  const auto now = Clock::now();
+  const auto second = std::chrono::floor<std::chrono::seconds>(now);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - second).count();
+  return fmt::format("{:%Y%m%dT%H%M%S}.{:06}Z", second, micros);
 }
 
 std::filesystem::path new_report_file(const std::filesystem::path& dir, const std::string& kind)

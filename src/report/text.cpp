@@ -70,6 +70,9 @@ std::string render_text(const Report& report)
     }
   }
   line(text, "Steps", steps);
+  if (const auto failed = failed_step(report); !failed.empty()) {
+    line(text, "Failed step", failed);
+  }
   return text;
 }
 

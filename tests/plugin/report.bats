@@ -38,7 +38,7 @@ plan_to() {
 
 validate() {
   run "$PGUPGRADE_REPO/tests/schema/validate" --files "$@"
-  sed 's/^/# /' <<<"$output" >&3
+  printf '# %s\n' "${lines[@]}" >&3
   assert_success
 }
 

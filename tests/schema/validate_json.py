@@ -34,6 +34,7 @@ def self_test(validator, documents):
         "a figure that is a number": broken(plan, lambda d: d["checks"][0]["figures"].update(size=12)),
         "another schema version": broken(plan, lambda d: d.update(schema_version=2)),
         "a time with an offset": broken(plan, lambda d: d.update(generated="2026-11-22T06:00:05+01:00")),
+        "a plan naming a failed step": broken(plan, lambda d: d.update(failed_step="copy")),
         "a run without results": broken(run, lambda d: d.update(results=None)),
         "a step without its end": broken(run, lambda d: d["steps"][0].pop("ended")),
         "a step outcome of ok": broken(run, lambda d: d["steps"][0].update(outcome="ok")),

@@ -137,9 +137,11 @@ inline report::Report rolled_back_run()
   journal.plan = base_plan();
   journal.error = "copy failed: pg_restore: error: connection to postgres://postgres:dsnPlantedPassw0rd@10.0.0.2/x failed";
   using upgrade::StepState;
-  journal.steps = {step("pull", StepState::done, "2026-11-22T06:01:00Z", "2026-11-22T06:01:02Z", 2.0),
+  // As the pipeline leaves it: the rollback marks every step it reversed undone, the failed
+  // one included, which keeps its error.
+  journal.steps = {step("pull", StepState::undone, "2026-11-22T06:01:00Z", "2026-11-22T06:01:02Z", 2.0),
                    step("create", StepState::undone, "2026-11-22T06:01:02Z", "2026-11-22T06:01:05Z", 3.0),
-                   step("copy", StepState::failed, "2026-11-22T06:01:05Z", "2026-11-22T06:01:06Z", 1.0,
+                   step("copy", StepState::undone, "2026-11-22T06:01:05Z", "2026-11-22T06:01:06Z", 1.0,
                         "pg_restore: error: <bad> & \"quoted\" \x01 \xff"),
                    step("verify", StepState::pending)};
   journal.facts = {{"window.start", "2026-11-22T06:01:04Z"}};

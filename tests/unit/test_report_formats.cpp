@@ -140,7 +140,8 @@ TEST_CASE("JSON of a rolled-back run: the error, the failed step's detail made v
   CHECK(json.at("error").as_string().find("copy failed") == 0);
   const auto& steps = json.at("steps").as_array();
   CHECK(steps[1].at("outcome").as_string() == "undone");
-  CHECK(steps[2].at("outcome").as_string() == "failed");
+  CHECK(steps[2].at("outcome").as_string() == "undone");
+  CHECK(json.at("failed_step").as_string() == "copy");
   CHECK(steps[2].at("detail").as_string().find("\xEF\xBF\xBD") != boost::json::string::npos);
   CHECK(steps[3].at("started").is_null());
   CHECK(json.at("results").at("verification").is_null());
@@ -212,7 +213,8 @@ TEST_CASE("Markdown of a run: steps with their times and outcomes, results, the 
   const auto failed = report::render(fixtures::rolled_back_run(), ReportFormat::markdown);
   CHECK(failed.starts_with("## ↩️ Upgrade of shop: rolled-back\n"));
   CHECK(failed.find("> **Error**: copy failed: pg\\_restore: error:") != std::string::npos);
-  CHECK(failed.find("| copy | ❌ failed |") != std::string::npos);
+  CHECK(failed.find("| copy | ❌ failed, undone |") != std::string::npos);
+  CHECK(failed.find("| create | ↩️ undone |") != std::string::npos);
   CHECK(failed.find("pg\\_restore: error: \\<bad\\> \\& \"quoted\"") != std::string::npos);
   CHECK(failed.find("| verify | ⏭️ pending |  |  |  |  |") != std::string::npos);
 }
@@ -248,11 +250,11 @@ TEST_CASE("JUnit of a run: a testcase per step with its duration, and the outcom
   CHECK(occurrences(done, "<failure ") == 0);
 
   const auto failed = report::render(fixtures::rolled_back_run(), ReportFormat::junit);
-  CHECK(failed.find(R"(<testsuite name="pgupgrade.shop.run" tests="5" failures="2" errors="0" skipped="2")") != std::string::npos);
+  CHECK(failed.find(R"(<testsuite name="pgupgrade.shop.run" tests="5" failures="2" errors="0" skipped="3")") != std::string::npos);
   CHECK(failed.find(R"(<skipped message="undone by the rollback"/>)") != std::string::npos);
   CHECK(failed.find(R"(<skipped message="not reached"/>)") != std::string::npos);
   // The failed step's detail: markup escaped, control characters and bad bytes replaced.
-  CHECK(failed.find("<failure message=\"pg_restore: error: &lt;bad&gt; &amp; &quot;quoted&quot; \xEF\xBF\xBD \xEF\xBF\xBD\" type=\"step failed\">")
+  CHECK(failed.find("<failure message=\"pg_restore: error: &lt;bad&gt; &amp; &quot;quoted&quot; \xEF\xBF\xBD \xEF\xBF\xBD\" type=\"step failed, undone by the rollback\">")
         != std::string::npos);
   CHECK(failed.find(R"(<testcase classname="pgupgrade.shop.run" name="outcome" time="0.000">)") != std::string::npos);
   CHECK(failed.find("<system-err>copy failed: pg_restore: error: connection to postgres://postgres:********@10.0.0.2/x failed\n</system-err>")
@@ -268,4 +270,18 @@ TEST_CASE("text keeps its layout")
   CHECK(plan.find("        1. docker image pull postgres:17.10\n") != std::string::npos);
   const auto run = report::render(fixtures::finished_run(), ReportFormat::text);
   CHECK(run.find("       Verified:           12345 rows in 6 tables, 4 sequences (counts)\n") != std::string::npos);
+}
+
+TEST_CASE("the failed step: failed, or undone with its error while the run's error names it")
+{
+  auto report = fixtures::rolled_back_run();
+  CHECK(report::failed_step(report) == "copy");
+  CHECK(!report::step_failed(report, report.steps[1])); // create: undone, no error of its own
+  report.error = "interrupted by signal 15 before verify";
+  CHECK(report::failed_step(report).empty()); // copy's detail alone does not make it the failed one
+  report.steps[2].state = upgrade::StepState::failed;
+  CHECK(report::failed_step(report) == "copy");
+  CHECK(report::render(report, ReportFormat::text).find("       Failed step:        copy\n") != std::string::npos);
+  CHECK(json_of(fixtures::finished_run()).at("failed_step").is_null());
+  CHECK(json_of(fixtures::ready_plan()).at("failed_step").is_null());
 }
