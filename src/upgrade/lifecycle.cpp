@@ -39,7 +39,7 @@ std::string app_points_at(Context& context)
   if (url == config.end()) {
     return "nothing (no DATABASE_URL)";
   }
-  const auto host = url_host(url->second);
+  auto host = url_host(url->second);
   for (const auto* service : {&context.plan.old_service, &context.plan.new_service}) {
     if (!service->empty() && host::service_dns_host(*service) == host) {
       return *service;

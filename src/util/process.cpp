@@ -1,5 +1,7 @@
 #include "util/process.hpp"
 
+#include "util/child.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -38,18 +40,6 @@ private:
   pid_t pid_;
 };
 
-struct NewProcessGroup : bp::extend::handler {
-  template<typename Executor>
-  void on_exec_setup(Executor& /*executor*/) const
-  {
-    ::setpgid(0, 0);
-    // The helper handles SIGINT itself; children must not inherit an ignored disposition.
-    (void)::signal(SIGINT, SIG_DFL);
-    (void)::signal(SIGTERM, SIG_DFL);
-    (void)::signal(SIGPIPE, SIG_DFL);
-  }
-};
-
 void terminate_group(pid_t pid, bp::child& child)
 {
   ::kill(-pid, SIGTERM);
@@ -58,37 +48,6 @@ void terminate_group(pid_t pid, bp::child& child)
     std::this_thread::sleep_for(poll_interval);
   }
   ::kill(-pid, SIGKILL);
-}
-
-int decode_status(int native)
-{
-  if (WIFEXITED(native)) {
-    return WEXITSTATUS(native);
-  }
-  if (WIFSIGNALED(native)) {
-    return 128 + WTERMSIG(native);
-  }
-  return 1;
-}
-
-boost::filesystem::path find_executable(const std::string& name)
-{
-  if (name.find('/') != std::string::npos) {
-    return name;
-  }
-  return bp::search_path(name);
-}
-
-bp::environment child_environment(const Command& command)
-{
-  bp::environment env = boost::this_process::environment();
-  for (const auto& name : command.unset_env) {
-    env.erase(name);
-  }
-  for (const auto& [name, value] : command.set_env) {
-    env[name] = value;
-  }
-  return env;
 }
 
 } // namespace
@@ -102,19 +61,19 @@ CommandResult ProcessRunner::run(const Command& command)
     result.err = "empty command";
     return result;
   }
-  const auto executable = find_executable(command.argv.front());
+  const auto executable = child::executable(command);
   if (executable.empty()) {
     result.exit_code = 127;
     result.err = command.argv.front() + ": command not found";
     return result;
   }
-  const std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
+  const auto args = child::arguments(command);
 
   boost::asio::io_context io;
   std::future<std::string> out;
   std::future<std::string> err;
   const std::string input = command.input.value_or(std::string());
-  auto env = child_environment(command);
+  auto env = child::environment(command);
 
   auto launch = [&](auto&& stdin_spec, auto&& stdout_spec) {
     return bp::child(executable,
@@ -124,7 +83,7 @@ CommandResult ProcessRunner::run(const Command& command)
                      std::forward<decltype(stdout_spec)>(stdout_spec),
                      bp::std_err > err,
                      io,
-                     NewProcessGroup{});
+                     child::NewProcessGroup{});
   };
   auto launch_with_stdout = [&](auto&& stdin_spec) {
     if (command.output_file) {
@@ -163,7 +122,7 @@ CommandResult ProcessRunner::run(const Command& command)
     io.run();
   }
   child.wait();
-  result.exit_code = result.timed_out ? 124 : decode_status(child.native_exit_code());
+  result.exit_code = result.timed_out ? 124 : child::exit_status(child.native_exit_code());
   if (!command.output_file) {
     result.out = out.get();
   }

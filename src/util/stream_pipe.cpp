@@ -1,5 +1,6 @@
 #include "util/stream_pipe.hpp"
 
+#include "util/child.hpp"
 #include "util/process.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -27,48 +28,6 @@ constexpr std::size_t buffer_size = std::size_t{256} * 1024;
 constexpr auto progress_interval = std::chrono::seconds(1);
 constexpr auto poll_interval = std::chrono::milliseconds(20);
 
-struct OwnGroup : bp::extend::handler {
-  template<typename Executor>
-  void on_exec_setup(Executor& /*executor*/) const
-  {
-    ::setpgid(0, 0);
-    (void)::signal(SIGPIPE, SIG_DFL);
-    (void)::signal(SIGINT, SIG_DFL);
-    (void)::signal(SIGTERM, SIG_DFL);
-  }
-};
-
-boost::filesystem::path executable(const Command& command)
-{
-  const auto& name = command.argv.front();
-  return name.find('/') != std::string::npos ? boost::filesystem::path(name) : bp::search_path(name);
-}
-
-bp::environment environment(const Command& command)
-{
-  bp::environment env = boost::this_process::environment();
-  for (const auto& name : command.unset_env) {
-    env.erase(name);
-  }
-  for (const auto& [name, value] : command.set_env) {
-    env[name] = value;
-  }
-  return env;
-}
-
-std::vector<std::string> arguments(const Command& command)
-{
-  return {command.argv.begin() + 1, command.argv.end()};
-}
-
-int exit_status(int native)
-{
-  if (WIFEXITED(native)) {
-    return WEXITSTATUS(native);
-  }
-  return WIFSIGNALED(native) ? 128 + WTERMSIG(native) : 1;
-}
-
 void kill_group(pid_t pid)
 {
   ::kill(-pid, SIGTERM);
@@ -84,8 +43,8 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   (void)::signal(SIGPIPE, SIG_IGN);
   PipeResult result;
   const auto started = std::chrono::steady_clock::now();
-  const auto producer_exe = executable(producer);
-  const auto consumer_exe = executable(consumer);
+  const auto producer_exe = child::executable(producer);
+  const auto consumer_exe = child::executable(consumer);
   if (producer_exe.empty() || consumer_exe.empty()) {
     result.producer.exit_code = producer_exe.empty() ? 127 : 0;
     result.consumer.exit_code = consumer_exe.empty() ? 127 : 0;
@@ -105,10 +64,10 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   std::future<std::string> consumer_out;
   std::future<std::string> consumer_err;
 
-  bp::child consumer_child(consumer_exe, bp::args(arguments(consumer)), environment(consumer), bp::std_in < to_consumer,
-                           bp::std_out > consumer_out, bp::std_err > consumer_err, io, OwnGroup{});
-  bp::child producer_child(producer_exe, bp::args(arguments(producer)), environment(producer), bp::std_in < bp::null,
-                           bp::std_out > from_producer, bp::std_err > producer_err, io, OwnGroup{});
+  bp::child consumer_child(consumer_exe, bp::args(child::arguments(consumer)), child::environment(consumer), bp::std_in < to_consumer,
+                           bp::std_out > consumer_out, bp::std_err > consumer_err, io, child::NewProcessGroup{});
+  bp::child producer_child(producer_exe, bp::args(child::arguments(producer)), child::environment(producer), bp::std_in < bp::null,
+                           bp::std_out > from_producer, bp::std_err > producer_err, io, child::NewProcessGroup{});
 
   register_child_group(consumer_child.id());
   register_child_group(producer_child.id());
@@ -187,8 +146,8 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   }
   producer_child.wait();
   consumer_child.wait();
-  result.producer.exit_code = result.timed_out ? 124 : exit_status(producer_child.native_exit_code());
-  result.consumer.exit_code = result.timed_out ? 124 : exit_status(consumer_child.native_exit_code());
+  result.producer.exit_code = result.timed_out ? 124 : child::exit_status(producer_child.native_exit_code());
+  result.consumer.exit_code = result.timed_out ? 124 : child::exit_status(consumer_child.native_exit_code());
   result.producer.timed_out = result.consumer.timed_out = result.timed_out;
   result.producer.err = producer_err.get();
   result.consumer.err = consumer_err.get();
