@@ -117,3 +117,38 @@ assert_nothing_changed() {
   dokku postgres:backup-deauth plaindb
   assert_nothing_changed
 }
+
+@test "(pgupgrade) a table of hostile values: each a one-line error with exit 2 or 1, nothing changed" {
+  local long non_utf8 value
+  long="$(printf 'a%.0s' {1..300})"
+  non_utf8="$(printf 'app\xff\xfe')"
+  local -a cases=(
+    "pgupgrade:run|\$(touch /tmp/pwned)|postgres|17"
+    "pgupgrade:run|plain;rm -rf /|postgres|17"
+    "pgupgrade:run|../../etc|postgres|17"
+    "pgupgrade:run|$long|postgres|17"
+    "pgupgrade:run|$non_utf8|postgres|17"
+    "pgupgrade:run|plain|postgres|17\`id\`"
+    "pgupgrade:run|plain|../postgres|17"
+    "pgupgrade:run|plain|postgres|$long"
+    "pgupgrade:run|plain|postgres|17|--service|../x"
+    "pgupgrade:run|plain|postgres|17|--new-service|a b"
+    "pgupgrade:run|plain|postgres|17|--new-service|$non_utf8"
+    "pgupgrade:run|plain|postgres|17|--keep-exports|lots"
+    "pgupgrade:run|plain|postgres|17|--bucket|b;ls"
+    "pgupgrade:run|plain|postgres|17|--report-file|/no/such/dir/report.json"
+    "pgupgrade:plan|plain|postgres|17|--format|yaml"
+    "pgupgrade:status|../plain"
+    "pgupgrade:resume|$long"
+    "pgupgrade:rollback|plain|--force-it"
+    "pgupgrade:cleanup-vars|\$HOME"
+  )
+  for value in "${cases[@]}"; do
+    IFS='|' read -r -a words <<<"$value"
+    run_stderr dokku "${words[@]}"
+    [[ "$status" == 2 || "$status" == 1 ]] || flunk "exit $status for ${words[*]}: $output"
+    [[ "${#lines[@]}" -eq 1 && "${lines[0]}" == " !     "* ]] || flunk "not one error line for ${words[*]}: $output"
+  done
+  [[ ! -e /tmp/pwned ]]
+  assert_nothing_changed
+}
