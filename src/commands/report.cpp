@@ -3,6 +3,7 @@
 #include "host/names.hpp"
 #include "host/paths.hpp"
 #include "report/app_info.hpp"
+#include "report/store.hpp"
 #include "util/error.hpp"
 #include "util/output.hpp"
 
@@ -18,25 +19,56 @@ namespace pgu::commands {
 namespace {
 
 constexpr auto command_timeout = std::chrono::minutes(5);
-constexpr std::string_view usage = "pgupgrade:report <app> [--format text|json] [--pgupgrade-<key>]";
+constexpr std::string_view usage =
+  "pgupgrade:report <app> [--format text|json] [--pgupgrade-<key>] | <app> --last plan|run [--format text|json|markdown|junit]";
 constexpr std::string_view info_flag_prefix = "--pgupgrade-";
 
 struct ReportArguments {
   std::string app;
-  bool json = false;
+  std::string format = "text";
   std::optional<std::string> info_key; // --pgupgrade-<key>: that row's value alone
+  std::optional<std::string> last;     // --last plan|run: that report alone, in any format
 };
 
-std::string format_value(const std::vector<std::string>& args, std::size_t& i)
+// --name VALUE or --name=VALUE at args[i]; advances i past a separate value.
+std::optional<std::string> flag_value(const std::vector<std::string>& args, std::size_t& i, std::string_view name)
 {
   const auto& arg = args[i];
-  if (arg.starts_with("--format=")) {
-    return arg.substr(std::string_view("--format=").size());
+  if (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=') {
+    return arg.substr(name.size() + 1);
+  }
+  if (arg != name) {
+    return std::nullopt;
   }
   if (i + 1 >= args.size()) {
-    throw usage_error(fmt::format("--format needs a value: {}", usage));
+    throw usage_error(fmt::format("{} needs a value: {}", name, usage));
   }
   return args[++i];
+}
+
+upgrade::ReportFormat format_of(const std::string& text)
+{
+  for (auto format : {upgrade::ReportFormat::json, upgrade::ReportFormat::markdown, upgrade::ReportFormat::junit}) {
+    if (text == upgrade::to_string(format)) {
+      return format;
+    }
+  }
+  return upgrade::ReportFormat::text;
+}
+
+void check_combination(const ReportArguments& parsed)
+{
+  const bool known = parsed.format == "text" || parsed.format == "json" || parsed.format == "markdown" || parsed.format == "junit";
+  if (!known || (!parsed.last && parsed.format != "text" && parsed.format != "json")) {
+    throw usage_error(fmt::format("Invalid --format {}: pgupgrade:report shows text or json, and --last also markdown or junit",
+                                  host::printable(parsed.format)));
+  }
+  if (parsed.last && *parsed.last != "plan" && *parsed.last != "run") {
+    throw usage_error(fmt::format("Invalid --last {}: use plan or run", host::printable(*parsed.last)));
+  }
+  if (parsed.info_key && (parsed.format != "text" || parsed.last)) {
+    throw usage_error(fmt::format("--pgupgrade-{} shows one value: drop --format and --last", host::printable(*parsed.info_key)));
+  }
 }
 
 ReportArguments parse(const std::vector<std::string>& args)
@@ -45,12 +77,10 @@ ReportArguments parse(const std::vector<std::string>& args)
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
-    if (arg == "--format" || arg.starts_with("--format=")) {
-      const auto format = format_value(args, i);
-      if (format != "text" && format != "json") {
-        throw usage_error(fmt::format("Invalid --format {}: pgupgrade:report shows text or json", host::printable(format)));
-      }
-      parsed.json = format == "json";
+    if (auto format = flag_value(args, i, "--format")) {
+      parsed.format = std::move(*format);
+    } else if (auto last = flag_value(args, i, "--last")) {
+      parsed.last = std::move(*last);
     } else if (arg.starts_with(info_flag_prefix) && arg.size() > info_flag_prefix.size()) {
       if (parsed.info_key) {
         throw usage_error(fmt::format("One --pgupgrade-<key> at a time: {}", usage));
@@ -72,9 +102,7 @@ ReportArguments parse(const std::vector<std::string>& args)
   if (!host::is_valid_app_name(parsed.app)) {
     throw usage_error(fmt::format("Invalid app name {}", host::printable(parsed.app)));
   }
-  if (parsed.info_key && parsed.json) {
-    throw usage_error(fmt::format("--format json shows every value; drop --pgupgrade-{}", host::printable(*parsed.info_key)));
-  }
+  check_combination(parsed);
   return parsed;
 }
 
@@ -100,7 +128,19 @@ int report(cli::Context& context)
   if (!dokku.app_exists(arguments.app)) {
     throw Error(ExitCode::app_missing, fmt::format("App {} does not exist", arguments.app));
   }
-  const auto info = report::load_app_info(host::Paths::from_environment(), arguments.app);
+  const auto paths = host::Paths::from_environment();
+  if (arguments.last) {
+    // One kept report, in any format: a CI job runs the plan once and renders it again here.
+    const auto last = report::last_report(paths, arguments.app, *arguments.last);
+    if (!last) {
+      throw failure(fmt::format("No {} of {} is kept: run dokku pgupgrade:{} {} first", *arguments.last, arguments.app,
+                                *arguments.last, arguments.app));
+    }
+    context.out.out() << report::render(*last, format_of(arguments.format));
+    context.out.out().flush();
+    return 0;
+  }
+  const auto info = report::load_app_info(paths, arguments.app);
   if (arguments.info_key) {
     const auto rows = report::info_rows(info);
     context.out.out() << report::row_text(find_row(rows, *arguments.info_key)) << '\n';
@@ -109,7 +149,7 @@ int report(cli::Context& context)
   for (const auto& problem : info.problems) {
     context.out.warn(problem);
   }
-  if (arguments.json) {
+  if (arguments.format == "json") {
     context.out.out() << boost::json::serialize(report::app_json(info)) << '\n';
   } else {
     context.out.out() << report::render_app_text(info);

@@ -3,6 +3,8 @@
 #include "report/escape.hpp"
 #include "util/secrets.hpp"
 
+#include <cmath>
+
 namespace pgu::report {
 
 namespace {
@@ -78,6 +80,11 @@ void clean(upgrade::Plan& plan)
 
 } // namespace
 
+double to_milliseconds(double seconds)
+{
+  return std::round(seconds * 1000.0) / 1000.0;
+}
+
 std::string clean_text(std::string_view text)
 {
   return valid_utf8(secrets().mask(text));
@@ -97,7 +104,9 @@ Report cleaned(const Report& report)
     clean(step.started);
     clean(step.ended);
     clean(step.detail);
+    step.seconds = to_milliseconds(step.seconds);
   }
+  result.estimated_window_seconds = to_milliseconds(result.estimated_window_seconds);
   std::map<std::string, std::string> facts;
   for (const auto& [key, value] : result.facts) {
     facts.emplace(clean_text(key), clean_text(value));

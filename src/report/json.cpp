@@ -1,5 +1,6 @@
 #include "report/json.hpp"
 
+#include "report/clean.hpp"
 #include "util/error.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -286,7 +287,7 @@ upgrade::StepRecord step_from(const json::value& value)
   const auto& object = value.as_object();
   return {text_at(object, "name"),      upgrade::step_state_from(text_at(object, "outcome")),
           text_at(object, "started"),   text_at(object, "ended"),
-          number_at<double>(object, "seconds"), text_at(object, "detail")};
+          to_milliseconds(number_at<double>(object, "seconds")), text_at(object, "detail")};
 }
 
 } // namespace
@@ -386,7 +387,7 @@ Report report_from_json(const json::value& value)
     }
     report.commands = strings_at(object, "commands");
     const auto& estimate = object_at(object, "estimate");
-    report.estimated_window_seconds = number_at<double>(estimate, "downtime_seconds");
+    report.estimated_window_seconds = to_milliseconds(number_at<double>(estimate, "downtime_seconds"));
     report.estimated_copy_bytes = number_at<std::int64_t>(estimate, "copy_bytes");
     for (const auto& step : array_at(object, "steps")) {
       report.steps.push_back(step_from(step));

@@ -241,6 +241,22 @@ stored_plans() {
     "app blocked blocked null"
   assert_equal "$(jq -r '.info.state_folder' "$OUTPUTS/report-shop.json")" "$PGUPGRADE_STATE/shop"
 
+  # The last plan alone, in any format: what a CI job renders after one plan.
+  local newest
+  newest="$(find "$PGUPGRADE_STATE/shop/reports" -name 'plan-*.json' | sort | tail -n1)"
+  run_stdout dokku pgupgrade:report shop --last plan --format json
+  assert_success
+  assert_equal "$output" "$(cat "$newest")"
+  run_stdout dokku pgupgrade:report shop --last plan --format junit
+  assert_success
+  echo "$output" >"$OUTPUTS/last-plan.xml"
+  validate "$OUTPUTS/last-plan.xml"
+  assert_equal "$(xmllint --xpath 'count(//testcase[@name="new-service"]/failure)' "$OUTPUTS/last-plan.xml")" 1
+  run_stdout dokku pgupgrade:report shop --last plan --format markdown
+  assert_equal "${lines[0]}" "## ❌ Upgrade plan for shop: blocked"
+  run_stdout dokku pgupgrade:report shop --last plan
+  assert_equal "${lines[0]}" "=====> Upgrade plan for shop: postgres:14.23 → postgres:17.10"
+
   # An app with no plan yet: the rows are there, empty.
   run dokku pgupgrade:report geo --format=json
   assert_success
@@ -257,6 +273,17 @@ stored_plans() {
   assert_output " !     Please specify an app to run the command on"
   run_stderr dokku pgupgrade:report shop --format junit
   assert_exit_status 2
+  run_stderr dokku pgupgrade:report shop --last
+  assert_exit_status 2
+  run_stderr dokku pgupgrade:report shop --last plans
+  assert_exit_status 2
+  assert_output " !     Invalid --last plans: use plan or run"
+  run_stderr dokku pgupgrade:report shop --last plan --pgupgrade-state-folder
+  assert_exit_status 2
+  # Nothing kept is a failure, not a usage error.
+  run_stderr dokku pgupgrade:report plain --last run
+  assert_exit_status 1
+  assert_output " !     No run of plain is kept: run dokku pgupgrade:run plain first"
   run_stderr dokku pgupgrade:report shop geo
   assert_exit_status 2
   run_stderr dokku pgupgrade:report shop --bogus

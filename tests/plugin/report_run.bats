@@ -101,6 +101,13 @@ kept_run() {
   jq -e '.results.copy.bytes > 0 and .results.window.seconds > 0 and (.results.export.sha256 | length) == 64' "$json"
   assert_equal "$(jq -r '.results.export.file' "$json")" "$(ls "$PGUPGRADE_STATE"/shop/exports/shopdb-*.dump)"
   jq -e '.error == null and .summary.fail == 0 and (.checks | length) > 5' "$json"
+
+  # The kept report renders again as it was written.
+  run_stdout dokku pgupgrade:report shop --last run --format junit
+  assert_success
+  assert_equal "$output" "$(cat "$REPORTS/run-done.xml")"
+  run_stdout dokku pgupgrade:report shop --last run --format json
+  assert_equal "$output" "$(cat "$json")"
 }
 
 @test "(pgupgrade:run --format markdown) the report follows the progress on stdout" {

@@ -285,3 +285,20 @@ TEST_CASE("the failed step: failed, or undone with its error while the run's err
   CHECK(json_of(fixtures::finished_run()).at("failed_step").is_null());
   CHECK(json_of(fixtures::ready_plan()).at("failed_step").is_null());
 }
+
+TEST_CASE("durations read back to the same figures (to the millisecond) whatever their last bits")
+{
+  auto report = fixtures::finished_run();
+  report.estimated_window_seconds = 15.574235675; // serialised 1.5574235675E1, parsed back one bit off
+  for (int i = 0; i < 2000; ++i) {
+    report.steps.push_back(fixtures::step("pull", upgrade::StepState::done, "2026-11-22T06:01:00Z", "2026-11-22T06:01:02Z",
+                                          i * 0.123456789 + i * 1e-9));
+  }
+  const auto clean = report::cleaned(report);
+  CHECK(clean.estimated_window_seconds == doctest::Approx(15.574));
+  const auto text = report::render_json(clean);
+  const auto back = report::report_from_json(boost::json::parse(text));
+  CHECK(report::render_json(back) == text);
+  CHECK(report::render(back, ReportFormat::junit) == report::render(report, ReportFormat::junit));
+  CHECK(report::render(back, ReportFormat::markdown) == report::render(report, ReportFormat::markdown));
+}
