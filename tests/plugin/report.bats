@@ -293,6 +293,22 @@ stored_plans() {
   assert_contains "$output" "valid flags: --pgupgrade-state-folder, "
   run_stderr dokku pgupgrade:report 'Shop;ls'
   assert_exit_status 2
+  # Hostile values: one ` !     ` line each, exit 2, nothing run.
+  local long non_utf8 value
+  long="$(printf 'a%.0s' {1..300})"
+  non_utf8="$(printf 'shop\xff\xfe')"
+  local -a cases=(
+    "\$(touch /tmp/pwned-report)" "../../etc" "$long" "$non_utf8"
+    "shop|--pgupgrade-$non_utf8" "shop|--pgupgrade-\$(id)" "shop|--last|../plan" "shop|--format=$long"
+    "shop|--last|plan|--format|$non_utf8"
+  )
+  for value in "${cases[@]}"; do
+    IFS='|' read -r -a words <<<"$value"
+    run_stderr dokku pgupgrade:report "${words[@]}"
+    assert_exit_status 2
+    [[ "${#lines[@]}" -eq 1 && "${lines[0]}" == " !     "* ]] || flunk "not one error line for ${words[*]}: $output"
+  done
+  assert_not_exists /tmp/pwned-report
 }
 
 @test "(reports) no secret in any output, report file or kept report" {
