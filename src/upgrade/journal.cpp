@@ -157,8 +157,10 @@ Plan plan_from_toml(const toml::value& table)
   plan.url_variables = strings_from_toml(table, "url_variables");
   if (table.contains("backup")) {
     const auto& backup = toml::find(table, "backup");
-    plan.backup = host::BackupSchedule{find_or<std::string>(backup, "bucket", ""), find_or<std::string>(backup, "schedule", ""),
-                                       find_or<bool>(backup, "use_iam", false)};
+    plan.backup = host::BackupSchedule{};
+    plan.backup->schedule = find_or<std::string>(backup, "schedule", "");
+    plan.backup->bucket = find_or<std::string>(backup, "bucket", "");
+    plan.backup->use_iam = find_or<bool>(backup, "use_iam", false);
   }
   if (table.contains("checks")) {
     for (const auto& entry : toml::find<toml::array>(table, "checks")) {
