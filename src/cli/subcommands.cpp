@@ -74,6 +74,19 @@ const std::vector<Subcommand>& subcommands()
     {"resume", "<app>", "Continue an interrupted or failed upgrade from its first unfinished step", true, commands::resume},
     {"rollback", "<app>", "Undo an upgrade step by step while the old service exists", true, commands::rollback},
     {"finalize", "<app>", "Destroy the old service an upgrade run with --keep-old kept", true, commands::finalize},
+    {"schedule",
+     "<app> <cron> <run's args>",
+     "Upgrade once at the next time the cron expression matches (or plan on it with --plan-only) through Dokku's cron",
+     true,
+     commands::schedule},
+    {"unschedule", "<app>", "Remove the app's upgrade or plan schedule", true, commands::unschedule},
+    {"schedule-list", "[--format json]", "List every app's schedule with its next run", true, commands::schedule_list},
+    // Internal: what the crontab line runs, and the Dokku triggers (thin scripts at the top level).
+    {"scheduled-run", "<app>", "Run the app's stored schedule now (what cron runs)", false, commands::scheduled_run},
+    {"cron-entries", "<scheduler>", "Trigger: the crontab lines of every schedule", false, commands::trigger_cron_entries},
+    {"post-delete", "<app>", "Trigger: remove a destroyed app's schedule", false, commands::trigger_post_delete},
+    {"post-app-rename-setup", "<old> <new>", "Trigger: move a renamed app's schedule", false, commands::trigger_post_app_rename},
+    {"post-app-rename", "<old> <new>", "Trigger: move a renamed app's schedule", false, commands::trigger_post_app_rename},
   };
   return table;
 }

@@ -4,6 +4,7 @@
 #include "report/clean.hpp"
 #include "report/json.hpp"
 #include "report/store.hpp"
+#include "schedule/cron.hpp"
 #include "util/time.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -54,6 +55,32 @@ void add_report_rows(std::vector<InfoRow>& rows, const std::string& kind, const 
   rows.push_back({key + "-target", label + " target", report ? json::value(report->plan.target.full()) : json::value(nullptr)});
 }
 
+// pgupgrade:schedule: the stored schedule and its next run, then what the last scheduled run did
+// (kept after a one-shot upgrade removed its schedule).
+void add_schedule_rows(std::vector<InfoRow>& rows, const AppInfo& info)
+{
+  const auto& entry = info.schedule;
+  json::value next = nullptr;
+  if (entry) {
+    try {
+      const auto time = schedule::next_run(schedule::CronExpression::parse(entry->cron), Clock::now());
+      next = time ? json::value(schedule::format_local_rfc3339(*time)) : json::value(nullptr);
+    } catch (const std::exception&) {
+      next = nullptr;
+    }
+  }
+  rows.push_back({"schedule", "Pgupgrade schedule", entry ? json::value(entry->cron) : json::value(nullptr)});
+  rows.push_back({"schedule-kind", "Pgupgrade schedule kind", entry ? json::value(schedule::to_string(entry->kind)) : json::value(nullptr)});
+  rows.push_back({"schedule-target", "Pgupgrade schedule target", entry ? json::value(entry->target()) : json::value(nullptr)});
+  rows.push_back({"schedule-next-run", "Pgupgrade schedule next run", next});
+  const auto& last = info.schedule_last;
+  rows.push_back({"schedule-last-run-at", "Pgupgrade schedule last run at", last ? text_or_null(last->started) : json::value(nullptr)});
+  rows.push_back(
+    {"schedule-last-run-outcome", "Pgupgrade schedule last run outcome", last ? text_or_null(last->outcome) : json::value(nullptr)});
+  rows.push_back(
+    {"schedule-last-run-message", "Pgupgrade schedule last run message", last ? text_or_null(last->message) : json::value(nullptr)});
+}
+
 std::string json_key(const std::string& key)
 {
   auto name = key;
@@ -75,6 +102,8 @@ AppInfo load_app_info(const host::Paths& paths, const std::string& app)
   info.plans_kept = stored_reports(paths, app, "plan").size();
   info.runs_kept = stored_reports(paths, app, "run").size();
   info.exports_kept = count_files(info.state_folder / "exports", ".dump");
+  load_or_note(info, [&] { info.schedule = schedule::load_schedule(paths, app); });
+  load_or_note(info, [&] { info.schedule_last = schedule::load_last_run(paths, app); });
   return info;
 }
 
@@ -92,7 +121,7 @@ std::vector<InfoRow> info_rows(const AppInfo& info)
   rows.push_back({"exports-kept", "Pgupgrade exports kept", info.exports_kept});
   rows.push_back({"plans-kept", "Pgupgrade plans kept", info.plans_kept});
   rows.push_back({"runs-kept", "Pgupgrade runs kept", info.runs_kept});
-  // Scheduled upgrades (a later issue) add their rows here: "schedule", "schedule-next", ...
+  add_schedule_rows(rows, info);
   for (auto& row : rows) {
     if (row.value.is_string()) {
       row.value = clean_text(row.value.as_string());

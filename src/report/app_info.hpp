@@ -1,6 +1,7 @@
 #pragma once
 
 #include "report/report.hpp"
+#include "schedule/store.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -27,6 +28,8 @@ struct AppInfo {
   std::size_t plans_kept = 0;
   std::size_t runs_kept = 0;
   std::size_t exports_kept = 0;
+  std::optional<schedule::Schedule> schedule;   // pgupgrade:schedule
+  std::optional<schedule::LastRun> schedule_last; // what the last scheduled run did
   std::vector<std::string> problems; // damaged files, shown as warnings
 };
 

@@ -7,7 +7,8 @@ namespace pgu {
 
 std::string format_utc(Clock::time_point time)
 {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(time));
+  // fmt 9 formats a time_point in the local time zone: convert to UTC explicitly.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(Clock::to_time_t(time)));
 }
 
 std::string now_utc()
