@@ -74,11 +74,11 @@ void add_schedule_rows(std::vector<InfoRow>& rows, const AppInfo& info)
   rows.push_back({"schedule-target", "Pgupgrade schedule target", entry ? json::value(entry->target()) : json::value(nullptr)});
   rows.push_back({"schedule-next-run", "Pgupgrade schedule next run", next});
   const auto& last = info.schedule_last;
-  rows.push_back({"schedule-last-run-at", "Pgupgrade schedule last run at", last ? text_or_null(last->started) : json::value(nullptr)});
+  rows.push_back({"scheduled-run-at", "Pgupgrade scheduled run at", last ? text_or_null(last->started) : json::value(nullptr)});
   rows.push_back(
-    {"schedule-last-run-outcome", "Pgupgrade schedule last run outcome", last ? text_or_null(last->outcome) : json::value(nullptr)});
+    {"scheduled-outcome", "Pgupgrade scheduled outcome", last ? text_or_null(last->outcome) : json::value(nullptr)});
   rows.push_back(
-    {"schedule-last-run-message", "Pgupgrade schedule last run message", last ? text_or_null(last->message) : json::value(nullptr)});
+    {"scheduled-message", "Pgupgrade scheduled message", last ? text_or_null(last->message) : json::value(nullptr)});
 }
 
 std::string json_key(const std::string& key)

@@ -6,6 +6,7 @@
 #include "report/app_info.hpp"
 #include "report/clean.hpp"
 #include "report/store.hpp"
+#include "schedule/store.hpp"
 #include "util/files.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -44,6 +45,25 @@ int main(int argc, char** argv)
   paths.state = folder / "state";
   pgu::report::store_report(paths, pgu::report::cleaned(pgu::fixtures::blocked_plan()));
   pgu::report::store_report(paths, pgu::report::cleaned(pgu::fixtures::finished_run()));
+  // ... and a plan schedule whose last run was blocked (pgupgrade:schedule).
+  pgu::schedule::Schedule schedule;
+  schedule.app = "shop";
+  schedule.kind = pgu::schedule::Kind::plan;
+  schedule.cron = "0 3 * * 1-5";
+  schedule.image = "postgres";
+  schedule.version = "17.10";
+  schedule.arguments = {"postgres", "17.10", "--keep-old"};
+  schedule.created = "2026-11-22T06:00:00Z";
+  pgu::schedule::save_schedule(paths, schedule);
+  pgu::schedule::LastRun last;
+  last.cron = schedule.cron;
+  last.target = schedule.target();
+  last.started = "2026-11-23T03:00:00Z";
+  last.finished = "2026-11-23T03:00:09Z";
+  last.outcome = "blocked";
+  last.exit_code = 1;
+  last.message = "postgis is not available in postgres:17.10";
+  pgu::schedule::save_last_run(paths, "shop", last);
   pgu::write_file_atomically(folder / "app.json", boost::json::serialize(pgu::report::app_json(pgu::report::load_app_info(paths, "shop"))) + "\n");
   auto empty = pgu::report::load_app_info(paths, "other");
   pgu::write_file_atomically(folder / "app-empty.json", boost::json::serialize(pgu::report::app_json(empty)) + "\n");
