@@ -161,6 +161,10 @@ json::object results_json(const Report& report)
                                                                                {"end", text_or_null(fact(report, "window.end"))},
                                                                                {"seconds", number_fact(report, "window.seconds")}})
                                                    : json::value(nullptr);
+  if (fact(report, "helper.cpu_seconds")) {
+    results["helper"] = json::object{{"cpu_seconds", number_fact(report, "helper.cpu_seconds")},
+                                     {"peak_rss_kib", integer_fact(report, "helper.peak_rss_kib")}};
+  }
   return results;
 }
 

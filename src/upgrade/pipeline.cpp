@@ -3,10 +3,15 @@
 #include "upgrade/steps/steps.hpp"
 #include "util/error.hpp"
 #include "util/output.hpp"
+#include "util/process.hpp"
+#include "util/resources.hpp"
 #include "util/signals.hpp"
 #include "util/time.hpp"
 
 #include <fmt/format.h>
+
+#include <mutex>
+#include <thread>
 
 namespace pgu::upgrade {
 
@@ -27,10 +32,17 @@ std::size_t Pipeline::index_of(const std::string& name) const
   return steps_.size();
 }
 
-void Pipeline::save()
+void Pipeline::save(bool with_facts)
 {
   journal_.record().plan = context_.plan;
-  journal_.record().facts = context_.facts;
+  auto& facts = journal_.record().facts;
+  if (with_facts) {
+    facts = context_.facts;
+  }
+  // The helper's own cost (children excluded), for the report and the benchmark.
+  const auto usage = own_resource_usage();
+  facts["helper.cpu_seconds"] = fmt::format("{:.2f}", usage.cpu_seconds);
+  facts["helper.peak_rss_kib"] = std::to_string(usage.peak_rss_kib);
   journal_.save();
 }
 
@@ -41,63 +53,137 @@ void Pipeline::run(std::size_t first)
   record.state = "running";
   record.error.clear();
   save();
-  for (std::size_t i = first; i < steps_.size(); ++i) {
-    auto& step = *steps_[i];
-    auto* entry = record.step(step.name());
+  for (std::size_t i = first; i < steps_.size();) {
     if (stop_requested()) {
-      stop(fmt::format("before {}", step.name()), i <= commit, i);
+      stop(fmt::format("before {}", steps_[i]->name()), i <= commit, i);
     }
-    context_.out.step(step.title(context_.plan));
-    entry->state = StepState::running;
-    entry->started = now_utc();
-    entry->detail.clear();
-    save();
-    const auto started = std::chrono::steady_clock::now();
-    try {
-      step.run(context_);
-    } catch (const std::exception& e) {
-      entry->state = StepState::failed;
-      entry->ended = now_utc();
-      entry->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      entry->detail = e.what();
-      record.error = fmt::format("{} failed: {}", step.name(), e.what());
-      save();
-      const auto& plan = context_.plan;
-      if (i > commit) {
-        record.state = "failed";
-        save();
-        throw failure(fmt::format("{} failed after the switch: {}. {} runs on {}; {} is kept. Fix the cause, then: dokku "
-                                  "pgupgrade:resume {}",
-                                  step.name(), e.what(), plan.settings.app, plan.new_service, plan.old_service, plan.settings.app));
-      }
-      if (stop_requested()) {
-        // A second stop signal ended the step's children: this is the interruption, not a bug.
-        stop(step.name(), i <= commit, i + 1);
-      }
-      context_.out.warn(fmt::format("{} failed: {}", step.name(), e.what()));
-      context_.out.step("Rolling back");
-      const auto leftovers = undo_from(i);
-      record.state = leftovers.empty() ? "rolled-back" : "failed";
-      save();
-      if (!leftovers.empty()) {
-        std::string text;
-        for (const auto& leftover : leftovers) {
-          text += (text.empty() ? "" : "; ") + leftover;
-        }
-        throw failure(fmt::format("{} failed: {}. The rollback left: {}. See dokku pgupgrade:status {}", step.name(), e.what(), text,
-                                  plan.settings.app));
-      }
-      throw failure(fmt::format("{} failed: {}. Rolled back: {} runs on {} with maintenance {}; nothing else changed", step.name(),
-                                e.what(), plan.settings.app, plan.old_service, plan.maintenance_was_enabled ? "on as before" : "off"));
+    auto last = i;
+    while (last + 1 < steps_.size() && steps_[last]->alongside_next()) {
+      ++last;
     }
-    entry->state = StepState::done;
-    entry->ended = now_utc();
-    entry->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    save();
-    context_.out.detail(fmt::format("done in {}", format_seconds(std::chrono::duration<double>(entry->seconds))));
+    const auto failed = last == i ? attempt(i, false) : attempt_together(i, last);
+    if (failed) {
+      fail(*failed, last, commit);
+    }
+    i = last + 1;
   }
   record.state = "done";
   save();
+}
+
+std::optional<Pipeline::Failure> Pipeline::attempt(std::size_t index, bool together)
+{
+  auto& step = *steps_[index];
+  auto* entry = journal_.record().step(step.name());
+  if (!together) {
+    context_.out.step(step.title(context_.plan));
+  }
+  {
+    const std::scoped_lock lock(journal_mutex_);
+    entry->state = StepState::running;
+    entry->started = now_utc();
+    entry->detail.clear();
+    save(!together);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Failure> failed;
+  try {
+    step.run(context_);
+  } catch (const std::exception& e) {
+    failed = Failure{index, e.what()};
+  }
+  const std::scoped_lock lock(journal_mutex_);
+  entry->ended = now_utc();
+  entry->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  entry->state = failed ? StepState::failed : StepState::done;
+  entry->detail = failed ? failed->what : std::string();
+  save(!together);
+  if (!failed) {
+    const auto took = format_seconds(std::chrono::duration<double>(entry->seconds));
+    context_.out.detail(together ? fmt::format("{} done in {}", step.name(), took) : fmt::format("done in {}", took));
+  }
+  return failed;
+}
+
+std::optional<Pipeline::Failure> Pipeline::attempt_together(std::size_t first, std::size_t last)
+{
+  // Service files (and the secrets in them) are read here, not by two threads at once; a
+  // service that cannot be read fails the steps that need it.
+  try {
+    context_.old_files();
+    context_.new_files();
+  } catch (const std::exception&) {
+  }
+  for (std::size_t index = first; index <= last; ++index) {
+    context_.out.step(steps_[index]->title(context_.plan));
+  }
+  std::mutex first_failure_mutex;
+  std::optional<Failure> first_failure;
+  auto run_one = [&](std::size_t index) {
+    auto failed = attempt(index, true);
+    if (!failed) {
+      return;
+    }
+    const std::scoped_lock lock(first_failure_mutex);
+    if (!first_failure) {
+      first_failure = std::move(failed);
+      cancel_children();
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t index = first; index <= last; ++index) {
+      threads.emplace_back(run_one, index);
+    }
+  }
+  allow_children();
+  save();
+  if (first_failure) {
+    // The others stopped because of it: say so rather than show their killed commands.
+    for (std::size_t index = first; index <= last; ++index) {
+      auto* entry = journal_.record().step(steps_[index]->name());
+      if (index != first_failure->index && entry->state == StepState::failed) {
+        entry->detail = fmt::format("stopped: {} failed", steps_[first_failure->index]->name());
+      }
+    }
+    save();
+  }
+  return first_failure;
+}
+
+void Pipeline::fail(const Failure& failed, std::size_t last_started, std::size_t commit)
+{
+  auto& record = journal_.record();
+  const auto& name = steps_[failed.index]->name();
+  const auto& plan = context_.plan;
+  record.error = fmt::format("{} failed: {}", name, failed.what);
+  save();
+  if (failed.index > commit) {
+    record.state = "failed";
+    save();
+    throw failure(fmt::format("{} failed after the switch: {}. {} runs on {}; {} is kept. Fix the cause, then: dokku "
+                              "pgupgrade:resume {}",
+                              name, failed.what, plan.settings.app, plan.new_service, plan.old_service, plan.settings.app));
+  }
+  if (stop_requested()) {
+    // A second stop signal ended the step's children: this is the interruption, not a bug.
+    stop(name, true, last_started + 1);
+  }
+  context_.out.warn(fmt::format("{} failed: {}", name, failed.what));
+  context_.out.step("Rolling back");
+  const auto leftovers = undo_from(last_started);
+  record.state = leftovers.empty() ? "rolled-back" : "failed";
+  save();
+  if (!leftovers.empty()) {
+    std::string text;
+    for (const auto& leftover : leftovers) {
+      text += (text.empty() ? "" : "; ") + leftover;
+    }
+    throw failure(fmt::format("{} failed: {}. The rollback left: {}. See dokku pgupgrade:status {}", name, failed.what, text,
+                              plan.settings.app));
+  }
+  throw failure(fmt::format("{} failed: {}. Rolled back: {} runs on {} with maintenance {}; nothing else changed", name, failed.what,
+                            plan.settings.app, plan.old_service, plan.maintenance_was_enabled ? "on as before" : "off"));
 }
 
 void Pipeline::stop(const std::string& where, bool roll_back, std::size_t steps_taken)

@@ -4,6 +4,9 @@
 #include "upgrade/step.hpp"
 
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace pgu::upgrade {
@@ -24,7 +27,21 @@ public:
   std::size_t index_of(const std::string& name) const;
 
 private:
-  void save();
+  struct Failure {
+    std::size_t index;
+    std::string what;
+  };
+
+  // Facts are left out while steps run side by side: a step may be writing them.
+  void save(bool with_facts = true);
+  // Runs one step, journaled before and after; the failure, if it failed. Steps run together
+  // have their titles printed beforehand, in order.
+  std::optional<Failure> attempt(std::size_t index, bool together);
+  // Runs steps first..last at the same time; the first failure stops the others.
+  std::optional<Failure> attempt_together(std::size_t first, std::size_t last);
+  // Before the commit step: undo every step started, newest first. After it: keep the journal for
+  // resume. Either way, throw the error that names the step and the app's state.
+  [[noreturn]] void fail(const Failure& failed, std::size_t last_started, std::size_t commit);
   std::vector<std::string> undo_from(std::size_t last);
   // A stop signal arrived: undo the first `steps_taken` steps (before the switch) or just stop.
   [[noreturn]] void stop(const std::string& where, bool roll_back, std::size_t steps_taken);
@@ -32,6 +49,7 @@ private:
   Context& context_;
   Journal& journal_;
   std::vector<std::unique_ptr<Step>> steps_;
+  std::mutex journal_mutex_;
 };
 
 std::vector<StepRecord> pending_records(const std::vector<std::unique_ptr<Step>>& steps);

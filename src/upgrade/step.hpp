@@ -28,6 +28,9 @@ public:
   virtual bool done_on_host(Context& /*context*/) { return false; }
   // Whether the step is part of the write-unavailable window (maintenance on → off).
   virtual bool in_window() const { return false; }
+  // Whether the step runs at the same time as the step after it (the pipeline waits for both;
+  // a failure of either stops the other).
+  virtual bool alongside_next() const { return false; }
 };
 
 } // namespace pgu::upgrade

@@ -2,20 +2,38 @@
 
 #include "util/secrets.hpp"
 
-#include <ostream>
+#include <iostream>
+#include <mutex>
+
+#include <unistd.h>
 
 namespace pgu {
+
+namespace {
+
+std::mutex writing;
+// A progress line on the terminal that the next line must end first.
+bool progress_open = false;
+
+} // namespace
 
 Output::Output(std::ostream& out, std::ostream& err, bool quiet)
   : out_(out),
     err_(err),
-    quiet_(quiet)
+    quiet_(quiet),
+    live_(&out == &std::cout && ::isatty(STDOUT_FILENO) == 1)
 {
 }
 
-void Output::write(std::ostream& stream, std::string_view prefix, std::string_view message)
+void Output::write(std::ostream& stream, std::string_view prefix, std::string_view message) const
 {
   const auto masked = secrets().mask(message);
+  const std::scoped_lock lock(writing);
+  if (progress_open) {
+    out_ << '\n';
+    out_.flush();
+    progress_open = false;
+  }
   std::string_view rest = masked;
   // A multi-line message keeps Dokku's shape: every line gets the prefix.
   while (true) {
@@ -63,6 +81,20 @@ void Output::error(std::string_view message) const
 void Output::plain(std::string_view message) const
 {
   write(out_, "", message);
+}
+
+void Output::progress(std::string_view message) const
+{
+  if (!live()) {
+    detail(message);
+    return;
+  }
+  const auto masked = secrets().mask(message);
+  const std::scoped_lock lock(writing);
+  // \r and "erase to end of line": the line is rewritten in place until another line comes.
+  out_ << "\r       " << masked << "\x1b[K";
+  out_.flush();
+  progress_open = true;
 }
 
 } // namespace pgu

@@ -29,6 +29,7 @@ constexpr auto poll_interval = std::chrono::milliseconds(20);
 // may walk it (terminate_running_children is async-signal-safe).
 constexpr std::size_t most_children = 64;
 std::array<std::atomic<pid_t>, most_children> running_groups{};
+std::atomic<bool> cancelled{false};
 
 struct RunningGroup {
   explicit RunningGroup(pid_t pid) : pid_(pid) { register_child_group(pid_); }
@@ -65,6 +66,11 @@ CommandResult ProcessRunner::run(const Command& command)
   if (executable.empty()) {
     result.exit_code = 127;
     result.err = command.argv.front() + ": command not found";
+    return result;
+  }
+  if (children_cancelled()) {
+    result.exit_code = cancelled_exit_code;
+    result.err = "cancelled: a step running alongside failed";
     return result;
   }
   const auto args = child::arguments(command);
@@ -109,6 +115,10 @@ CommandResult ProcessRunner::run(const Command& command)
   }
   const pid_t pid = child.id();
   RunningGroup registered(pid);
+  if (children_cancelled()) {
+    // Cancelled between the launch and the registration: nobody else will end it.
+    ::kill(-pid, SIGTERM);
+  }
 
   const auto deadline = started + command.timeout;
   io.run_for(command.timeout);
@@ -149,6 +159,22 @@ void unregister_child_group(pid_t pid)
       return;
     }
   }
+}
+
+void cancel_children()
+{
+  cancelled = true;
+  terminate_running_children();
+}
+
+void allow_children()
+{
+  cancelled = false;
+}
+
+bool children_cancelled()
+{
+  return cancelled;
 }
 
 void terminate_running_children()

@@ -27,4 +27,12 @@ void terminate_running_children();
 void register_child_group(pid_t pid);
 void unregister_child_group(pid_t pid);
 
+// When one of two steps running side by side fails, the other must stop too: this terminates
+// every running child and makes new ones fail at once (exit 143) until allow_children().
+void cancel_children();
+void allow_children();
+bool children_cancelled();
+// The exit status of a child that was cancelled or refused: 128 + SIGTERM, as a shell says.
+inline constexpr int cancelled_exit_code = 143;
+
 } // namespace pgu

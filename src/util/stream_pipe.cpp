@@ -50,6 +50,11 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
     result.consumer.exit_code = consumer_exe.empty() ? 127 : 0;
     return result;
   }
+  if (children_cancelled()) {
+    result.producer.exit_code = result.consumer.exit_code = cancelled_exit_code;
+    result.consumer.err = "cancelled: a step running alongside failed";
+    return result;
+  }
 
   boost::asio::io_context io;
   bp::async_pipe from_producer(io);
@@ -80,6 +85,10 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
       unregister_child_group(producer);
     }
   } unregister{consumer_child.id(), producer_child.id()};
+  if (children_cancelled()) {
+    ::kill(-consumer_child.id(), SIGTERM);
+    ::kill(-producer_child.id(), SIGTERM);
+  }
 
   std::array<char, buffer_size> buffer{};
   bool stream_done = false;

@@ -22,6 +22,9 @@ public:
                             : fmt::format("Skipping the S3 backup of {} (--skip-backup)", plan.old_service);
   }
   bool in_window() const override { return true; }
+  // The backup and the copy read the same fenced data: the window lasts as long as the slower
+  // of the two, not their sum.
+  bool alongside_next() const override { return true; }
 
   std::vector<Command> commands(Context& context) const override
   {

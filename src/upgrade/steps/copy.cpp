@@ -1,4 +1,5 @@
 #include "host/names.hpp"
+#include "pg/copy_progress.hpp"
 #include "pg/fence.hpp"
 #include "upgrade/steps/steps.hpp"
 #include "util/error.hpp"
@@ -7,12 +8,57 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace pgu::upgrade {
 
 namespace {
 
 constexpr double mebibyte = 1024.0 * 1024.0;
+// A line every few seconds in a log; on a terminal the line is rewritten every second.
 constexpr auto progress_every = std::chrono::seconds(5);
+constexpr auto live_every = std::chrono::seconds(1);
+
+// Asks the new server how many rows the restore has written, on its own thread: a query takes
+// a docker exec, which must not stall the stream.
+class RestoredRows {
+public:
+  RestoredRows(pg::Database database, std::chrono::seconds every)
+    : poller_([this, database = std::move(database), every](const std::stop_token& stop) {
+        std::mutex sleeping;
+        std::unique_lock lock(sleeping);
+        std::condition_variable_any wake;
+        while (!wake.wait_for(lock, stop, every, [&stop] { return stop.stop_requested(); })) {
+          const auto rows = pg::rows_restored(database);
+          if (!rows) {
+            return;
+          }
+          // Statistics of a finished table may lag its COPY's count: never go backwards.
+          rows_ = std::max(rows_.load(), *rows);
+        }
+      })
+  {
+  }
+
+  std::optional<std::uint64_t> rows() const
+  {
+    const auto rows = rows_.load();
+    return rows > 0 ? std::optional(rows) : std::nullopt;
+  }
+
+  void stop()
+  {
+    poller_.request_stop();
+    poller_.join();
+  }
+
+private:
+  std::atomic<std::uint64_t> rows_{0};
+  std::jthread poller_;
+};
 
 // pg_dump of the old server streamed into pg_restore of the new one. Unlike postgres:clone,
 // which hides every restore error, both sides' status and stderr are checked. The stream is
@@ -32,16 +78,19 @@ public:
   {
     const auto& plan = context.plan;
     make_target_empty(context);
+    const auto estimate = pg::estimate_copy(context.old_database());
+    RestoredRows restored(context.new_database(), context.out.live() ? live_every : progress_every);
     auto last_report = std::chrono::steady_clock::now();
     const auto result = run_pipe(dump_command(context), restore_command(context),
                                  [&](std::uint64_t bytes, std::chrono::duration<double> elapsed) {
-                                   if (std::chrono::steady_clock::now() - last_report < progress_every) {
+                                   const auto every = context.out.live() ? live_every : progress_every;
+                                   if (std::chrono::steady_clock::now() - last_report < every) {
                                      return;
                                    }
                                    last_report = std::chrono::steady_clock::now();
-                                   context.out.detail(fmt::format("{:.1f} MiB copied, {:.1f} MiB/s", static_cast<double>(bytes) / mebibyte,
-                                                                  static_cast<double>(bytes) / mebibyte / std::max(elapsed.count(), 0.001)));
+                                   context.out.progress(pg::progress_line(estimate, bytes, restored.rows(), elapsed));
                                  });
+    restored.stop();
     // A restore that stops makes the dump die of a broken pipe: name the restore first then.
     if (!result.consumer.ok()) {
       throw failure(fmt::format("pg_restore into {} failed (exit {}): {}", plan.new_service, result.consumer.exit_code,
