@@ -127,7 +127,17 @@ int schedule(cli::Context& context)
   if (args.size() < 2 || args[1].starts_with("--")) {
     throw usage_error(fmt::format("Please give the cron expression, quoted, right after the app: {}", schedule_usage));
   }
-  const auto cron = schedule::CronExpression::parse(args[1]);
+  const auto cron = [&] {
+    try {
+      return schedule::CronExpression::parse(args[1]);
+    } catch (const Error& e) {
+      // `0 3 * * *` unquoted reaches us as five arguments (or globbed file names).
+      if (args[1].find_first_of(" \t") == std::string::npos && !args[1].starts_with('@')) {
+        throw usage_error(fmt::format("{} (quote the five fields as one argument, e.g. \"0 3 * * *\")", e.what()));
+      }
+      throw;
+    }
+  }();
   std::vector<std::string> run_arguments{app};
   run_arguments.insert(run_arguments.end(), args.begin() + 2, args.end());
   const auto settings = cli::parse_run_settings(run_arguments);

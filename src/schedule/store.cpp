@@ -18,6 +18,12 @@ namespace {
 
 constexpr std::int64_t file_format = 1;
 
+// toml11's messages span several lines (a caret diagram): keep the first, printable.
+std::string first_line(std::string_view text)
+{
+  return host::printable(text.substr(0, text.find('\n')));
+}
+
 Kind kind_from(const std::string& text, const std::filesystem::path& file)
 {
   if (text == "plan") {
@@ -26,7 +32,7 @@ Kind kind_from(const std::string& text, const std::filesystem::path& file)
   if (text == "upgrade") {
     return Kind::upgrade;
   }
-  throw failure(fmt::format("The schedule {} is damaged: unknown kind '{}'", file.string(), host::printable(text)));
+  throw failure(fmt::format("The schedule file {} is damaged: unknown kind '{}'", file.string(), host::printable(text)));
 }
 
 toml::value parse_file(const std::filesystem::path& file)
@@ -35,7 +41,7 @@ toml::value parse_file(const std::filesystem::path& file)
   try {
     return toml::parse(stream, file.filename().string());
   } catch (const std::exception& e) {
-    throw failure(fmt::format("The schedule file {} is damaged: {}", file.string(), host::printable(e.what())));
+    throw failure(fmt::format("The schedule file {} is damaged: {}", file.string(), first_line(e.what())));
   }
 }
 
@@ -88,8 +94,11 @@ std::optional<Schedule> load_schedule(const host::Paths& paths, const std::strin
     schedule.arguments = toml::find<std::vector<std::string>>(document, "arguments");
     schedule.created = find_or<std::string>(document, "created", "");
     return schedule;
-  } catch (const toml::exception& e) {
-    throw failure(fmt::format("The schedule file {} is damaged: {}", file.string(), host::printable(e.what())));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // toml::find throws std::out_of_range for a missing key, toml::type_error for a wrong type.
+    throw failure(fmt::format("The schedule file {} is damaged: {}", file.string(), first_line(e.what())));
   }
 }
 

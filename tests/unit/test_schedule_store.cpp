@@ -99,6 +99,17 @@ TEST_CASE("every app's schedule, by name; a damaged file is named and skipped")
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("broken/schedule.toml is damaged") != std::string::npos);
   CHECK_THROWS_AS(schedule::load_schedule(folder.paths, "broken"), Error);
+  // Valid TOML without the keys a schedule needs: damaged too, in one line.
+  create_private_directory(folder.paths.state / "partial");
+  write_file_atomically(folder.paths.state / "partial" / "schedule.toml", "kind = \"plan\"\ncron = \"0 3 * * *\"\n");
+  try {
+    (void)schedule::load_schedule(folder.paths, "partial");
+    FAIL("a schedule without image, version and arguments was accepted");
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    CHECK(message.find("partial/schedule.toml is damaged") != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);
+  }
 }
 
 TEST_CASE("cron-entries lines: SCHEDULE;COMMAND;LOGFILE with exactly two semicolons")
