@@ -150,8 +150,13 @@ def main():
     else:
         status = "failed"
         if not run["error"]:
-            errors = [line.strip() for line in log.splitlines() if line.lstrip().startswith("!")]
-            run["error"] = errors[-1].lstrip("! ").strip() if errors else f"exit status {a.rc}"
+            lines = [line.strip() for line in log.splitlines() if line.strip()]
+            errors = [line for line in lines if line.startswith("!")] or lines[-1:]
+            last = errors[-1].lstrip("! ").strip() if errors else ""
+            where = f"{run['failed_step']} failed" if run["failed_step"] else f"exit status {a.rc}"
+            run["error"] = f"{where}: {last}" if last else where
+            if a.rc == 0 and not switched:
+                run["error"] = f"exit status 0 but the app is not on the new 17 service (DATABASE_URL host {a.database_host})"
     if run["lost_writes"] != 0 or not run["writes"]["recovered"]:
         status = "failed"
         run["error"] = run["error"] or ("acknowledged writes lost" if run["lost_writes"] else "the app never wrote again")
