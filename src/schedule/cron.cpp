@@ -182,7 +182,7 @@ std::string lowercase(std::string text)
 template<std::size_t N>
 void copy_bits(std::bitset<N>& target, const std::vector<bool>& bits, int low)
 {
-  for (std::size_t i = static_cast<std::size_t>(low); i < N && i < bits.size(); ++i) {
+  for (auto i = static_cast<std::size_t>(low); i < N && i < bits.size(); ++i) {
     target[i] = bits[i];
   }
 }
@@ -210,7 +210,7 @@ CronExpression CronExpression::parse(std::string_view text)
   }
   std::string normalised;
   if (fields.size() == 1 && fields.front().starts_with('@')) {
-    const auto found = std::find_if(macros.begin(), macros.end(), [&](const Macro& m) { return m.name == fields.front(); });
+    const auto* const found = std::find_if(macros.begin(), macros.end(), [&](const Macro& m) { return m.name == fields.front(); });
     if (found == macros.end()) {
       parser.fail(fields.front() == "@reboot" ? fmt::format("@reboot is not a time; {}", expected)
                                               : fmt::format("unknown macro {}; {}", host::printable(fields.front()), expected));
@@ -354,7 +354,7 @@ std::string strftime_local(Clock::time_point time, const char* format)
   ::localtime_r(&seconds, &local);
   std::array<char, 64> buffer{};
   const auto size = std::strftime(buffer.data(), buffer.size(), format, &local);
-  return std::string(buffer.data(), size);
+  return {buffer.data(), size};
 }
 
 } // namespace

@@ -3,10 +3,10 @@
 #include "util/time.hpp"
 
 #include <bitset>
-#include <compare>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 namespace pgu::schedule {
 
@@ -18,7 +18,11 @@ struct CivilMinute {
   int hour = 0;
   int minute = 0;
 
-  auto operator<=>(const CivilMinute&) const = default;
+  friend bool operator==(const CivilMinute& a, const CivilMinute& b) { return a.tied() == b.tied(); }
+  friend bool operator<(const CivilMinute& a, const CivilMinute& b) { return a.tied() < b.tied(); }
+
+private:
+  std::tuple<int, int, int, int, int> tied() const { return {year, month, day, hour, minute}; }
 };
 
 // A cron schedule as the host's cron (Vixie cron, Debian's `cron`) reads the first part of a

@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace pgu::schedule {
@@ -35,12 +37,8 @@ std::optional<std::filesystem::path> own_report(const host::Paths& paths, const 
 {
   const auto suffix = fmt::format("-{}.json", ::getpid());
   const auto files = report::stored_reports(paths, app, kind);
-  for (auto file = files.rbegin(); file != files.rend(); ++file) {
-    if (file->filename().string().ends_with(suffix)) {
-      return *file;
-    }
-  }
-  return std::nullopt;
+  const auto found = std::find_if(files.rbegin(), files.rend(), [&](const auto& file) { return file.filename().string().ends_with(suffix); });
+  return found == files.rend() ? std::nullopt : std::optional<std::filesystem::path>(*found);
 }
 
 std::string failed_checks(const report::Report& report)
@@ -163,7 +161,7 @@ int run_scheduled(const Output& out, CommandRunner& runner, const host::Paths& p
   last.cron = schedule->cron;
   last.target = schedule->target();
   last.started = now_utc();
-  const auto what = schedule->kind == Kind::plan ? "plan" : "upgrade";
+  const auto* const what = schedule->kind == Kind::plan ? "plan" : "upgrade";
   out.step(fmt::format("Scheduled {} of {} to {} ({})", what, app, last.target, schedule->cron));
   if (schedule->kind == Kind::upgrade) {
     // One-shot: gone before it starts, so neither a failure nor a crash runs it twice.

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace pgu;
 using schedule::CivilMinute;
@@ -91,7 +92,7 @@ private:
 TEST_CASE("valid cron expressions and their next run (strictly after the start minute)")
 {
   // 2026-11-22 is a Sunday; 2024-02-29 a Thursday; 2027-01-01 a Friday; 2027-02-01 a Monday.
-  const Valid table[] = {
+  const std::vector<Valid> table = {
     {"* * * * *", "* * * * *", at(2026, 11, 22, 8, 45), "2026-11-22 08:46"},
     {"0 3 * * *", "0 3 * * *", at(2026, 11, 22, 8, 45), "2026-11-23 03:00"},
     {"0 3 * * *", "0 3 * * *", at(2026, 11, 22, 2, 59), "2026-11-22 03:00"},
@@ -155,7 +156,7 @@ TEST_CASE("valid cron expressions and their next run (strictly after the start m
 
 TEST_CASE("invalid cron expressions are usage errors that say what is wrong")
 {
-  const Invalid table[] = {
+  const std::vector<Invalid> table = {
     {"", "it is empty"},
     {"   ", "it is empty"},
     {"0 0 * * * *", "six fields: cron has no seconds or year field"},
