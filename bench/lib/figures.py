@@ -86,6 +86,7 @@ def main():
     ap.add_argument("--rc", type=int, required=True)
     ap.add_argument("--check-rc", type=int, required=True)
     ap.add_argument("--new-major", default="")
+    ap.add_argument("--dataset-intact", choices=("true", "false"), required=True)
     a = ap.parse_args()
     d = a.dir
 
@@ -157,6 +158,10 @@ def main():
             run["error"] = f"{where}: {last}" if last else where
             if a.rc == 0 and not switched:
                 run["error"] = f"exit status 0 but the app is not on the new 17 service (DATABASE_URL host {a.database_host})"
+    run["dataset_intact"] = a.dataset_intact == "true"
+    if status != "failed" and not run["dataset_intact"]:
+        status = "failed"
+        run["error"] = "the new database's row counts differ from the dataset's"
     if run["lost_writes"] != 0 or not run["writes"]["recovered"]:
         status = "failed"
         run["error"] = run["error"] or ("acknowledged writes lost" if run["lost_writes"] else "the app never wrote again")
