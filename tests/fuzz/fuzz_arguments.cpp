@@ -1,9 +1,10 @@
-// libFuzzer target: the argument parsers and the Docker reference grammar must turn any input
+// libFuzzer target: the argument parsers, the Docker reference grammar and cron expressions must turn any input
 // into settings or a usage error (pgu::Error), never crash, hang or throw anything else.
 #include "cli/arguments.hpp"
 #include "cli/run_options.hpp"
 #include "host/names.hpp"
 #include "pg/image_ref.hpp"
+#include "schedule/cron.hpp"
 #include "util/error.hpp"
 #include "util/secrets.hpp"
 
@@ -36,6 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto split = input.find('\0');
     (void)pgu::pg::parse_image_ref(input.substr(0, split), split == std::string::npos ? "" : input.substr(split + 1));
+  } catch (const pgu::Error&) {
+  }
+  // A cron expression either fails as a usage error or matches the minute it says comes next.
+  try {
+    const auto cron = pgu::schedule::CronExpression::parse(input);
+    const auto next = cron.next_after(pgu::schedule::CivilMinute{2026, 2, 28, 23, 59});
+    if (!next || !cron.matches(*next) || pgu::schedule::CronExpression::parse(cron.text()).text() != cron.text()) {
+      __builtin_trap();
+    }
   } catch (const pgu::Error&) {
   }
   (void)pgu::pg::leading_major(input);
