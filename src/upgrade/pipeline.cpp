@@ -34,6 +34,7 @@ std::size_t Pipeline::index_of(const std::string& name) const
 
 void Pipeline::save(bool with_facts)
 {
+  const std::scoped_lock lock(journal_mutex_);
   journal_.record().plan = context_.plan;
   auto& facts = journal_.record().facts;
   if (with_facts) {
@@ -46,44 +47,66 @@ void Pipeline::save(bool with_facts)
   journal_.save();
 }
 
+bool Pipeline::switched()
+{
+  const std::scoped_lock lock(journal_mutex_);
+  const auto* entry = journal_.record().step(commit_step);
+  return entry != nullptr && entry->state == StepState::done;
+}
+
 void Pipeline::run(std::size_t first)
 {
   auto& record = journal_.record();
-  const auto commit = index_of(commit_step);
   record.state = "running";
   record.error.clear();
   save();
-  for (std::size_t i = first; i < steps_.size();) {
+  for (std::size_t i = first; i < steps_.size(); ++i) {
+    const auto state = record.step(steps_[i]->name())->state;
+    if (state == StepState::done || state == StepState::skipped) {
+      continue; // a resumed upgrade never repeats a finished step
+    }
+    if (background_ && background_->until == i) {
+      if (auto failed = end_background(false)) {
+        fail(*failed, i);
+      }
+    }
+    if (auto failed = background_failure()) {
+      end_background(!switched());
+      fail(*failed, i);
+    }
     if (stop_requested()) {
-      stop(fmt::format("before {}", steps_[i]->name()), i <= commit, i);
+      end_background(true);
+      stop(fmt::format("before {}", steps_[i]->name()), !switched(), i);
     }
-    auto last = i;
-    while (last + 1 < steps_.size() && steps_[last]->alongside_next()) {
-      ++last;
+    const auto until = index_of(steps_[i]->in_background_until());
+    if (until < steps_.size() && until > i) {
+      start_background(i, until);
+      continue;
     }
-    const auto failed = last == i ? attempt(i, false) : attempt_together(i, last);
-    if (failed) {
-      fail(*failed, last, commit);
+    if (auto failed = attempt(i, false)) {
+      auto root = background_failure().value_or(*failed);
+      end_background(!switched());
+      fail(root, i);
     }
-    i = last + 1;
+  }
+  if (auto failed = end_background(false)) {
+    fail(*failed, steps_.size() - 1);
   }
   record.state = "done";
   save();
 }
 
-std::optional<Pipeline::Failure> Pipeline::attempt(std::size_t index, bool together)
+std::optional<Pipeline::Failure> Pipeline::attempt(std::size_t index, bool in_background)
 {
   auto& step = *steps_[index];
   auto* entry = journal_.record().step(step.name());
-  if (!together) {
-    context_.out.step(step.title(context_.plan));
-  }
+  context_.out.step(step.title(context_.plan));
   {
     const std::scoped_lock lock(journal_mutex_);
     entry->state = StepState::running;
     entry->started = now_utc();
     entry->detail.clear();
-    save(!together);
+    save(!in_background);
   }
   const auto started = std::chrono::steady_clock::now();
   std::optional<Failure> failed;
@@ -97,15 +120,15 @@ std::optional<Pipeline::Failure> Pipeline::attempt(std::size_t index, bool toget
   entry->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   entry->state = failed ? StepState::failed : StepState::done;
   entry->detail = failed ? failed->what : std::string();
-  save(!together);
+  save(!in_background);
   if (!failed) {
     const auto took = format_seconds(std::chrono::duration<double>(entry->seconds));
-    context_.out.detail(together ? fmt::format("{} done in {}", step.name(), took) : fmt::format("done in {}", took));
+    context_.out.detail(in_background ? fmt::format("{} done in {}", step.name(), took) : fmt::format("done in {}", took));
   }
   return failed;
 }
 
-std::optional<Pipeline::Failure> Pipeline::attempt_together(std::size_t first, std::size_t last)
+void Pipeline::start_background(std::size_t index, std::size_t until)
 {
   // Service files (and the secrets in them) are read here, not by two threads at once; a
   // service that cannot be read fails the steps that need it.
@@ -114,56 +137,67 @@ std::optional<Pipeline::Failure> Pipeline::attempt_together(std::size_t first, s
     context_.new_files();
   } catch (const std::exception&) {
   }
-  for (std::size_t index = first; index <= last; ++index) {
-    context_.out.step(steps_[index]->title(context_.plan));
-  }
-  std::mutex first_failure_mutex;
-  std::optional<Failure> first_failure;
-  auto run_one = [&](std::size_t index) {
+  background_.emplace(index, until);
+  background_->thread = std::jthread([this, index] {
     auto failed = attempt(index, true);
     if (!failed) {
       return;
     }
-    const std::scoped_lock lock(first_failure_mutex);
-    if (!first_failure) {
-      first_failure = std::move(failed);
+    const std::scoped_lock lock(journal_mutex_);
+    background_->failure = std::move(failed);
+    // Before the switch the upgrade is lost anyway: stop the step running beside it now.
+    // After it, the steps that finish the switch must go on; the failure waits for its turn.
+    const auto* commit = journal_.record().step(commit_step);
+    if (commit == nullptr || commit->state == StepState::pending) {
       cancel_children();
     }
-  };
-  {
-    std::vector<std::jthread> threads;
-    for (std::size_t index = first; index <= last; ++index) {
-      threads.emplace_back(run_one, index);
-    }
-  }
-  allow_children();
-  save();
-  if (first_failure) {
-    // The others stopped because of it: say so rather than show their killed commands.
-    for (std::size_t index = first; index <= last; ++index) {
-      auto* entry = journal_.record().step(steps_[index]->name());
-      if (index != first_failure->index && entry->state == StepState::failed) {
-        entry->detail = fmt::format("stopped: {} failed", steps_[first_failure->index]->name());
-      }
-    }
-    save();
-  }
-  return first_failure;
+  });
 }
 
-void Pipeline::fail(const Failure& failed, std::size_t last_started, std::size_t commit)
+std::optional<Pipeline::Failure> Pipeline::background_failure()
+{
+  const std::scoped_lock lock(journal_mutex_);
+  return background_ ? background_->failure : std::nullopt;
+}
+
+std::optional<Pipeline::Failure> Pipeline::end_background(bool cancel)
+{
+  if (!background_) {
+    return std::nullopt;
+  }
+  if (cancel) {
+    cancel_children();
+  }
+  background_->thread.join();
+  allow_children();
+  auto failed = background_->failure;
+  background_.reset();
+  return failed;
+}
+
+void Pipeline::fail(const Failure& failed, std::size_t last_started)
 {
   auto& record = journal_.record();
   const auto& name = steps_[failed.index]->name();
   const auto& plan = context_.plan;
   record.error = fmt::format("{} failed: {}", name, failed.what);
+  // Steps stopped because of it say so rather than show their killed commands.
+  for (const auto& step : steps_) {
+    auto* entry = record.step(step->name());
+    if (step->name() != name && entry->state == StepState::failed && entry->detail.find(cancelled_message) != std::string::npos) {
+      entry->detail = fmt::format("stopped: {} failed", name);
+    }
+  }
   save();
-  if (failed.index > commit) {
+  if (switched()) {
     record.state = "failed";
     save();
-    throw failure(fmt::format("{} failed after the switch: {}. {} runs on {}; {} is kept. Fix the cause, then: dokku "
+    const auto* retire = record.step("retire-old");
+    const bool old_gone = retire != nullptr && retire->state == StepState::done && !plan.settings.keep_old;
+    throw failure(fmt::format("{} failed after the switch: {}. {} runs on {}; {} is {}. Fix the cause, then: dokku "
                               "pgupgrade:resume {}",
-                              name, failed.what, plan.settings.app, plan.new_service, plan.old_service, plan.settings.app));
+                              name, failed.what, plan.settings.app, plan.new_service, plan.old_service, old_gone ? "destroyed" : "kept",
+                              plan.settings.app));
   }
   if (stop_requested()) {
     // A second stop signal ended the step's children: this is the interruption, not a bug.

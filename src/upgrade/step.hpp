@@ -28,9 +28,10 @@ public:
   virtual bool done_on_host(Context& /*context*/) { return false; }
   // Whether the step is part of the write-unavailable window (maintenance on → off).
   virtual bool in_window() const { return false; }
-  // Whether the step runs at the same time as the step after it (the pipeline waits for both;
-  // a failure of either stops the other).
-  virtual bool alongside_next() const { return false; }
+  // A step that runs in the background: the steps after it go on, and the step named here
+  // waits for it (empty: the step runs in its turn). Before the switch, a failure of either
+  // side stops the other and rolls back; after it, a failure is kept for resume.
+  virtual std::string in_background_until() const { return {}; }
 };
 
 } // namespace pgu::upgrade

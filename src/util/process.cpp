@@ -3,6 +3,8 @@
 #include "util/child.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <thread>
 
+#include <fcntl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,33 +73,33 @@ CommandResult ProcessRunner::run(const Command& command)
   }
   if (children_cancelled()) {
     result.exit_code = cancelled_exit_code;
-    result.err = "cancelled: a step running alongside failed";
+    result.err = std::string(cancelled_message);
     return result;
   }
   const auto args = child::arguments(command);
 
+  // The child is not given the io_context: Boost.Process would then wait for its exit through
+  // a SIGCHLD signal_set, and two io_contexts on two threads (a step in the background) miss
+  // each other's signals. The pipes carry the output; the exit is polled.
   boost::asio::io_context io;
-  std::future<std::string> out;
-  std::future<std::string> err;
-  const std::string input = command.input.value_or(std::string());
-  auto env = child::environment(command);
+  bp::async_pipe out_pipe(io);
+  bp::async_pipe err_pipe(io);
+  bp::async_pipe in_pipe(io);
+  for (const auto* pipe : {&out_pipe, &err_pipe, &in_pipe}) {
+    ::fcntl(pipe->native_source(), F_SETFD, FD_CLOEXEC);
+    ::fcntl(pipe->native_sink(), F_SETFD, FD_CLOEXEC);
+  }
+  const auto env = child::environment(command);
 
   auto launch = [&](auto&& stdin_spec, auto&& stdout_spec) {
-    return bp::child(executable,
-                     bp::args(args),
-                     env,
-                     std::forward<decltype(stdin_spec)>(stdin_spec),
-                     std::forward<decltype(stdout_spec)>(stdout_spec),
-                     bp::std_err > err,
-                     io,
-                     child::NewProcessGroup{});
+    return bp::child(executable, bp::args(args), env, std::forward<decltype(stdin_spec)>(stdin_spec),
+                     std::forward<decltype(stdout_spec)>(stdout_spec), bp::std_err > err_pipe, child::NewProcessGroup{});
   };
   auto launch_with_stdout = [&](auto&& stdin_spec) {
     if (command.output_file) {
-      return launch(std::forward<decltype(stdin_spec)>(stdin_spec),
-                    bp::std_out > boost::filesystem::path(command.output_file->string()));
+      return launch(std::forward<decltype(stdin_spec)>(stdin_spec), bp::std_out > boost::filesystem::path(command.output_file->string()));
     }
-    return launch(std::forward<decltype(stdin_spec)>(stdin_spec), bp::std_out > out);
+    return launch(std::forward<decltype(stdin_spec)>(stdin_spec), bp::std_out > out_pipe);
   };
 
   bp::child child;
@@ -104,7 +107,7 @@ CommandResult ProcessRunner::run(const Command& command)
     if (command.input_file) {
       child = launch_with_stdout(bp::std_in < boost::filesystem::path(command.input_file->string()));
     } else if (command.input) {
-      child = launch_with_stdout(bp::std_in < boost::asio::buffer(input));
+      child = launch_with_stdout(bp::std_in < in_pipe);
     } else {
       child = launch_with_stdout(bp::std_in < bp::null);
     }
@@ -120,23 +123,48 @@ CommandResult ProcessRunner::run(const Command& command)
     ::kill(-pid, SIGTERM);
   }
 
+  // Boost.Process closed our copies of the ends the child uses; the unused pipes go too.
+  boost::system::error_code ignored;
+  if (command.output_file) {
+    out_pipe.close(ignored);
+  }
+  const std::string input = command.input.value_or(std::string());
+  if (command.input) {
+    boost::asio::async_write(in_pipe, boost::asio::buffer(input), [&](const boost::system::error_code&, std::size_t) { in_pipe.close(ignored); });
+  } else {
+    in_pipe.close(ignored);
+  }
+  std::string out_text;
+  std::string err_text;
+  if (!command.output_file) {
+    boost::asio::async_read(out_pipe, boost::asio::dynamic_buffer(out_text), [](const boost::system::error_code&, std::size_t) {});
+  }
+  boost::asio::async_read(err_pipe, boost::asio::dynamic_buffer(err_text), [](const boost::system::error_code&, std::size_t) {});
+
   const auto deadline = started + command.timeout;
-  io.run_for(command.timeout);
-  while (child.running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(poll_interval);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!io.stopped()) {
+      io.run_for(poll_interval);
+    } else {
+      std::this_thread::sleep_for(poll_interval);
+    }
+    if (io.stopped() && !child.running()) {
+      break;
+    }
   }
   if (child.running() || !io.stopped()) {
     result.timed_out = true;
     terminate_group(pid, child);
+    out_pipe.close(ignored);
+    err_pipe.close(ignored);
+    in_pipe.close(ignored);
     io.restart();
     io.run();
   }
   child.wait();
   result.exit_code = result.timed_out ? 124 : child::exit_status(child.native_exit_code());
-  if (!command.output_file) {
-    result.out = out.get();
-  }
-  result.err = err.get();
+  result.out = std::move(out_text);
+  result.err = std::move(err_text);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return result;
 }

@@ -2,6 +2,8 @@
 
 #include "util/command.hpp"
 
+#include <string_view>
+
 #include <sys/types.h>
 
 namespace pgu {
@@ -34,5 +36,6 @@ void allow_children();
 bool children_cancelled();
 // The exit status of a child that was cancelled or refused: 128 + SIGTERM, as a shell says.
 inline constexpr int cancelled_exit_code = 143;
+inline constexpr std::string_view cancelled_message = "cancelled: a step running alongside failed";
 
 } // namespace pgu

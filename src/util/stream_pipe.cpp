@@ -4,6 +4,7 @@
 #include "util/process.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/process.hpp>
@@ -11,7 +12,6 @@
 
 #include <array>
 #include <csignal>
-#include <future>
 #include <thread>
 
 #include <fcntl.h>
@@ -52,7 +52,7 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   }
   if (children_cancelled()) {
     result.producer.exit_code = result.consumer.exit_code = cancelled_exit_code;
-    result.consumer.err = "cancelled: a step running alongside failed";
+    result.consumer.err = std::string(cancelled_message);
     return result;
   }
 
@@ -65,14 +65,29 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
                        to_consumer.native_sink()}) {
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   }
-  std::future<std::string> producer_err;
-  std::future<std::string> consumer_out;
-  std::future<std::string> consumer_err;
+  // Their other output is read into strings. The children are not given the io_context: see
+  // ProcessRunner::run (exits are polled, not waited for through SIGCHLD).
+  bp::async_pipe producer_err_pipe(io);
+  bp::async_pipe consumer_out_pipe(io);
+  bp::async_pipe consumer_err_pipe(io);
+  for (const auto* pipe : {&producer_err_pipe, &consumer_out_pipe, &consumer_err_pipe}) {
+    ::fcntl(pipe->native_source(), F_SETFD, FD_CLOEXEC);
+    ::fcntl(pipe->native_sink(), F_SETFD, FD_CLOEXEC);
+  }
 
   bp::child consumer_child(consumer_exe, bp::args(child::arguments(consumer)), child::environment(consumer), bp::std_in < to_consumer,
-                           bp::std_out > consumer_out, bp::std_err > consumer_err, io, child::NewProcessGroup{});
+                           bp::std_out > consumer_out_pipe, bp::std_err > consumer_err_pipe, child::NewProcessGroup{});
   bp::child producer_child(producer_exe, bp::args(child::arguments(producer)), child::environment(producer), bp::std_in < bp::null,
-                           bp::std_out > from_producer, bp::std_err > producer_err, io, child::NewProcessGroup{});
+                           bp::std_out > from_producer, bp::std_err > producer_err_pipe, child::NewProcessGroup{});
+  std::string producer_err;
+  std::string consumer_out;
+  std::string consumer_err;
+  const auto read_all = [](bp::async_pipe& pipe, std::string& text) {
+    boost::asio::async_read(pipe, boost::asio::dynamic_buffer(text), [](const boost::system::error_code&, std::size_t) {});
+  };
+  read_all(producer_err_pipe, producer_err);
+  read_all(consumer_out_pipe, consumer_out);
+  read_all(consumer_err_pipe, consumer_err);
 
   register_child_group(consumer_child.id());
   register_child_group(producer_child.id());
@@ -148,6 +163,11 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   boost::system::error_code ignored;
   from_producer.close(ignored);
   to_consumer.close(ignored);
+  if (result.timed_out) {
+    for (auto* pipe : {&producer_err_pipe, &consumer_out_pipe, &consumer_err_pipe}) {
+      pipe->close(ignored);
+    }
+  }
   io.restart();
   io.run();
   while (producer_child.running() || consumer_child.running()) {
@@ -158,9 +178,9 @@ PipeResult run_pipe(const Command& producer, const Command& consumer, const Pipe
   result.producer.exit_code = result.timed_out ? 124 : child::exit_status(producer_child.native_exit_code());
   result.consumer.exit_code = result.timed_out ? 124 : child::exit_status(consumer_child.native_exit_code());
   result.producer.timed_out = result.consumer.timed_out = result.timed_out;
-  result.producer.err = producer_err.get();
-  result.consumer.err = consumer_err.get();
-  result.consumer.out = consumer_out.get();
+  result.producer.err = std::move(producer_err);
+  result.consumer.err = std::move(consumer_err);
+  result.consumer.out = std::move(consumer_out);
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   result.producer.elapsed = result.consumer.elapsed = elapsed;
   if (progress) {

@@ -21,10 +21,10 @@ public:
     return backing_up(plan) ? fmt::format("Backing up {} to {}", plan.old_service, plan.backup->bucket)
                             : fmt::format("Skipping the S3 backup of {} (--skip-backup)", plan.old_service);
   }
-  bool in_window() const override { return true; }
-  // The backup and the copy read the same fenced data: the window lasts as long as the slower
-  // of the two, not their sum.
-  bool alongside_next() const override { return true; }
+  // The old database is fenced from here until it is destroyed, so the backup reads the same
+  // data as the copy whenever it runs: it goes on alongside the copy, the verification and the
+  // switch, out of the window, and only the old service's retirement waits for it.
+  std::string in_background_until() const override { return "retire-old"; }
 
   std::vector<Command> commands(Context& context) const override
   {
