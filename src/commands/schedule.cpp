@@ -289,7 +289,7 @@ int trigger_post_delete(cli::Context& context)
     }
     const auto paths = host::Paths::from_environment();
     const bool removed = schedule::remove_schedule(paths, args.front());
-    std::filesystem::remove(schedule::last_run_file(paths, args.front()));
+    upgrade::remove_app_state(paths, args.front());
     if (removed) {
       context.out.step(fmt::format("Removed the pgupgrade schedule of {}", args.front()));
       const auto problem = host::Plugn(context.runner, host_timeout).rewrite_crontab();
@@ -314,6 +314,9 @@ int trigger_post_app_rename(cli::Context& context)
     const auto paths = host::Paths::from_environment();
     if (schedule::move_schedule(paths, args[0], args[1])) {
       context.out.step(fmt::format("Moved the pgupgrade schedule of {} to {}", args[0], args[1]));
+    }
+    if (upgrade::move_app_state(paths, args[0], args[1])) {
+      context.out.step(fmt::format("Moved the pgupgrade journal and reports of {} to {}", args[0], args[1]));
     }
     if (!setup && schedule::load_schedule(paths, args[1])) {
       const auto problem = host::Plugn(context.runner, host_timeout).rewrite_crontab();

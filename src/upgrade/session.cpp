@@ -2,6 +2,7 @@
 
 #include "host/names.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 #include <fmt/format.h>
 
@@ -54,6 +55,37 @@ std::string single_app_argument(const std::vector<std::string>& args, const std:
     throw usage_error(fmt::format("Invalid app name {}", host::printable(args.front())));
   }
   return args.front();
+}
+
+void remove_app_state(const host::Paths& paths, const std::string& app)
+{
+  std::filesystem::remove_all(paths.app_state(app));
+}
+
+bool move_app_state(const host::Paths& paths, const std::string& old_app, const std::string& new_app)
+{
+  const auto from = paths.app_state(old_app);
+  const auto to = paths.app_state(new_app);
+  std::error_code missing;
+  if (!std::filesystem::is_directory(from, missing)) {
+    return false;
+  }
+  create_private_directory(to);
+  bool moved = false;
+  for (const auto& entry : std::filesystem::directory_iterator(from)) {
+    const auto target = to / entry.path().filename();
+    if (!std::filesystem::exists(target)) {
+      std::filesystem::rename(entry.path(), target);
+      moved = true;
+    }
+  }
+  // The journal names its app: it is the new name's now.
+  if (auto record = Journal::load(journal_file(paths, new_app)); record && record->app == old_app) {
+    record->app = new_app;
+    record->plan.settings.app = new_app;
+    Journal(journal_file(paths, new_app), *record).save();
+  }
+  return moved;
 }
 
 } // namespace pgu::upgrade

@@ -303,17 +303,26 @@ assert_no_secrets() {
   assert_exit_status 2
 }
 
-@test "(pgupgrade) apps:rename moves the schedule, apps:destroy removes it; older and newer Dokku rewrite triggers" {
+@test "(pgupgrade) apps:rename moves the schedule and reports, apps:destroy removes them; older and newer Dokku rewrite triggers" {
   dokku apps:create drift >/dev/null
   # Dokku 0.23.2-0.35 only knows cron-write.
   SANDBOX_DOKKU_CRON_TRIGGER=cron-write dokku pgupgrade:schedule drift "@weekly" postgres 15.18 --plan-only >/dev/null
   assert_equal "$(crontab_lines | grep -c ' drift ')" 1
+  # A plan (blocked: drift has no database) leaves its report in drift's state folder.
+  run dokku pgupgrade:plan drift postgres 15.18
+  assert_failure
+  local report
+  report="$(cd "$PGUPGRADE_STATE/drift/reports" && ls plan-*.json)"
+  [[ -n "$report" ]] || flunk "no plan report kept"
 
   SANDBOX_DOKKU_CRON_TRIGGER=scheduler-cron-write run dokku apps:rename drift drift2
   assert_success
   assert_contains "$output" "Moved the pgupgrade schedule of drift to drift2"
   assert_not_exists "$PGUPGRADE_STATE/drift/schedule.toml"
   assert_exists "$PGUPGRADE_STATE/drift2/schedule.toml"
+  assert_contains "$output" "Moved the pgupgrade journal and reports of drift to drift2"
+  assert_exists "$PGUPGRADE_STATE/drift2/reports/$report"
+  assert_not_exists "$PGUPGRADE_STATE/drift"
   assert_equal "$(crontab_lines | grep -c ' drift ')" 0
   assert_equal "$(crontab_lines | grep -c ' drift2 ')" 1
   assert_valid_cron_line "$(crontab_lines | grep ' drift2 ')" drift2
@@ -321,7 +330,9 @@ assert_no_secrets() {
 
   run dokku --force apps:destroy drift2
   assert_success
-  assert_not_exists "$PGUPGRADE_STATE/drift2/schedule.toml"
+  # Dokku's post-delete: the app's pgupgrade state goes with it, so a new app of that name
+  # starts clean.
+  assert_not_exists "$PGUPGRADE_STATE/drift2"
   assert_equal "$(crontab_lines | wc -l)" 0
   assert_equal "$(dokku cron:list --global --format json)" "[]"
 }
