@@ -42,6 +42,13 @@ public:
   void run(Context& context) override
   {
     const auto& plan = context.plan;
+    // The preflight found the name free, so a service of that name now is what an interrupted
+    // attempt left, maybe half made (killed while it started): it goes, and creation starts
+    // again from nothing.
+    if (context.dokku.service_exists(plan.new_service)) {
+      context.out.detail(fmt::format("{} is left from an interrupted attempt: destroying it to start again", plan.new_service));
+      context.dokku.run_checked(context.dokku.destroy_command(plan.new_service));
+    }
     context.dokku.run_checked(context.dokku.create_command(plan.new_service, context.old_files().options_for(plan.target)));
     context.forget_new_service_files();
     check_bind_mount(context);
@@ -70,18 +77,6 @@ public:
     }
     context.dokku.run_checked(context.dokku.destroy_command(plan.new_service));
     context.out.detail(fmt::format("destroyed {}", plan.new_service));
-  }
-
-  bool done_on_host(Context& context) override
-  {
-    if (!context.dokku.service_exists(context.plan.new_service)) {
-      return false;
-    }
-    try {
-      return context.new_database().scalar("SELECT 1;") == "1";
-    } catch (const std::exception&) {
-      return false;
-    }
   }
 
 private:
