@@ -2,7 +2,15 @@
 # Shared by every sandbox script: where a host's files are, who runs what, Dokku's log
 # helpers and fault injection. Sourced; defines functions and exports, runs nothing else.
 
-SANDBOX_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Every sandbox command sources this file, many times per dokku call: the inherited
+# SANDBOX_HOME is kept when it is this very file's tree (`-ef`: no process spawned).
+if [[ -z "${SANDBOX_HOME:-}" || ! "$SANDBOX_HOME/lib/host.bash" -ef "${BASH_SOURCE[0]}" ]]; then
+  if [[ "${BASH_SOURCE[0]}" == */* ]]; then
+    SANDBOX_HOME="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
+  else
+    SANDBOX_HOME="$(cd .. && pwd)"
+  fi
+fi
 export SANDBOX_HOME
 
 sbx_fail_plain() {
@@ -46,7 +54,7 @@ sbx_export_paths() {
 # The unprivileged user that owns the host's files and servers (see README, "Users").
 sbx_user() { echo "${SANDBOX_USER_NAME:-$(id -un)}"; }
 
-sbx_is_root() { [[ "$(id -u)" == 0 ]]; }
+sbx_is_root() { ((EUID == 0)); }
 
 # Re-run the current script as the sandbox user, keeping the environment, when called by root.
 # Usage: sbx_drop_privileges "$0" "$@"
